@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmademo: for my buffers, on my SoC, is coherent or streaming DMA cheaper,
+ * and where does the time go?
+ *
+ * Module init and exit, and where the DMA channel comes from: a devicetree
+ * node (compatible "dmademo,memcpy", dma-names = "memcpy") binds the
+ * platform driver below, which hands its channel over; without one, the
+ * user names a channel, or the first run takes any free DMA_MEMCPY one.
+ */
+#include "dmademo.h"
+
+#include <linux/debugfs.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/of.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+struct dmademo dmademo = {
+	.lock = __MUTEX_INITIALIZER(dmademo.lock),
+	.status_lock = __SPIN_LOCK_UNLOCKED(dmademo.status_lock),
+	.state_wq = __WAIT_QUEUE_HEAD_INITIALIZER(dmademo.state_wq),
+	.params = {
+		.strategies = {
+			DMADEMO_COHERENT, DMADEMO_POOL, DMADEMO_STREAMING,
+			DMADEMO_STREAMING_SYNC, DMADEMO_NONCOHERENT, DMADEMO_CPU,
+		},
+		.nr_strategies = DMADEMO_NR_STRATEGIES,
+		.sizes = { 64, 4096, 65536 },
+		.nr_sizes = 3,
+		.iterations = 100,
+		.warmup = 10,
+		.verify = 1,
+		.touch = 1,
+		.depth = 1,
+		.timeout_ms = 1000,
+	},
+};
+
+struct device *dmademo_dma_dev(void)
+{
+	return dmademo.chan ? dmaengine_get_dma_device(dmademo.chan) : NULL;
+}
+
+static void dmademo_chan_set(struct dma_chan *chan, bool from_dt)
+{
+	if (dmademo.chan)
+		dma_release_channel(dmademo.chan);
+	dmademo.chan = chan;
+	dmademo.chan_from_dt = from_dt;
+}
+
+static bool dmademo_chan_filter(struct dma_chan *chan, void *name)
+{
+	return !strcmp(dma_chan_name(chan), name);
+}
+
+/*
+ * Selects the channel by name, "any" or "none". Called with dmademo.lock
+ * held and no run in progress. On error the current channel is kept.
+ */
+int dmademo_chan_select(const char *name)
+{
+	struct dma_chan *chan;
+	dma_cap_mask_t mask;
+
+	lockdep_assert_held(&dmademo.lock);
+	if (!strcmp(name, "none")) {
+		dmademo_chan_set(NULL, false);
+		return 0;
+	}
+	if (dmademo.chan && !strcmp(dma_chan_name(dmademo.chan), name))
+		return 0;
+
+	dma_cap_zero(mask);
+	dma_cap_set(DMA_MEMCPY, mask);
+	if (!strcmp(name, "any")) {
+		chan = dma_request_chan_by_mask(&mask);
+		if (IS_ERR(chan)) {
+			pr_err("channel: no free DMA_MEMCPY channel (%pe)\n", chan);
+			return PTR_ERR(chan);
+		}
+	} else {
+		chan = dma_request_channel(mask, dmademo_chan_filter, (void *)name);
+		if (!chan) {
+			pr_err("channel: no free DMA_MEMCPY channel named '%s'\n", name);
+			return -ENODEV;
+		}
+	}
+	dmademo_chan_set(chan, false);
+	pr_info("using %s on %s\n", dma_chan_name(chan),
+		dev_name(dmaengine_get_dma_device(chan)));
+	return 0;
+}
+
+/* Unbinding the device takes its channel back, stopping a run that uses it. */
+static void dmademo_dt_release(void *data)
+{
+	mutex_lock(&dmademo.lock);
+	if (dmademo.chan_from_dt) {
+		dmademo_stop();
+		dmademo_chan_set(NULL, false);
+	}
+	mutex_unlock(&dmademo.lock);
+}
+
+static int dmademo_probe(struct platform_device *pdev)
+{
+	struct dma_chan *chan;
+
+	chan = dma_request_chan(&pdev->dev, "memcpy");
+	if (IS_ERR(chan))
+		return dev_err_probe(&pdev->dev, PTR_ERR(chan),
+				     "no \"memcpy\" DMA channel\n");
+	if (!dma_has_cap(DMA_MEMCPY, chan->device->cap_mask)) {
+		dma_release_channel(chan);
+		dev_err(&pdev->dev, "%s cannot do DMA_MEMCPY\n", dma_chan_name(chan));
+		return -EINVAL;
+	}
+
+	mutex_lock(&dmademo.lock);
+	dmademo_stop();
+	dmademo_chan_set(chan, true);
+	mutex_unlock(&dmademo.lock);
+	dev_info(&pdev->dev, "using %s from the devicetree\n", dma_chan_name(chan));
+
+	/* no .remove: its prototype changed in 6.11, devm actions did not */
+	return devm_add_action_or_reset(&pdev->dev, dmademo_dt_release, NULL);
+}
+
+static const struct of_device_id dmademo_of_match[] = {
+	{ .compatible = "dmademo,memcpy" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, dmademo_of_match);
+
+static struct platform_driver dmademo_driver = {
+	.probe = dmademo_probe,
+	.driver = {
+		.name = KBUILD_MODNAME,
+		.of_match_table = dmademo_of_match,
+	},
+};
+
+static int __init dmademo_init(void)
+{
+	int ret;
+
+	dmademo.copy_buf = kzalloc(DMADEMO_COPY_MAX, GFP_KERNEL);
+	if (!dmademo.copy_buf)
+		return -ENOMEM;
+	dmademo_measure_clock();
+	dmademo_debugfs_init();
+
+	ret = platform_driver_register(&dmademo_driver);
+	if (ret)
+		goto err_debugfs;
+	return 0;
+
+err_debugfs:
+	debugfs_remove_recursive(dmademo.dir);
+	kfree(dmademo.copy_buf);
+	return ret;
+}
+
+static void __exit dmademo_exit(void)
+{
+	debugfs_remove_recursive(dmademo.dir);
+	platform_driver_unregister(&dmademo_driver);
+
+	mutex_lock(&dmademo.lock);
+	dmademo_stop();
+	dmademo_chan_set(NULL, false);
+	mutex_unlock(&dmademo.lock);
+
+	dmademo_result_put(dmademo.result);
+	kfree(dmademo.copy_buf);
+}
+
+module_init(dmademo_init);
+module_exit(dmademo_exit);
+
+MODULE_DESCRIPTION("Coherent vs streaming DMA, measured phase by phase with dmaengine memcpy");
+MODULE_AUTHOR("The dmademo authors");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(DMADEMO_VERSION);

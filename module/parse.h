@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Parsing of the values written to dmademo's debugfs knobs.
+ *
+ * Plain C on top of the kernel's kstrto*() helpers: the same file builds
+ * into the module and, with tests/host/kshim.h standing in for the kernel
+ * headers, into the host unit tests and fuzzers.
+ */
+#ifndef DMADEMO_PARSE_H
+#define DMADEMO_PARSE_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include "kshim.h"
+#endif
+
+enum dmademo_strategy {
+	DMADEMO_COHERENT,
+	DMADEMO_POOL,
+	DMADEMO_STREAMING,
+	DMADEMO_STREAMING_SYNC,
+	DMADEMO_NONCOHERENT,
+	DMADEMO_CPU,
+	DMADEMO_NR_STRATEGIES
+};
+
+enum dmademo_fault {
+	DMADEMO_FAULT_NONE,
+	DMADEMO_FAULT_CORRUPT,		/* flip a destination byte: verify must catch it */
+	DMADEMO_FAULT_TIMEOUT,		/* submit without issue_pending: the wait times out */
+	DMADEMO_FAULT_SKIP_UNMAP,	/* streaming: leak one source mapping */
+	DMADEMO_FAULT_WRONG_DIR,	/* streaming-sync: sync_for_cpu in the wrong direction */
+	DMADEMO_NR_FAULTS
+};
+
+#define DMADEMO_MAX_SIZES	32
+#define DMADEMO_MAX_SIZE	(64U << 20)	/* bytes per buffer */
+
+extern const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES];
+extern const char * const dmademo_fault_names[DMADEMO_NR_FAULTS];
+
+/*
+ * Every parser takes a NUL-terminated string with at most one trailing
+ * newline, returns 0 or a negative errno, stores nothing on error, and sets
+ * *why to a short static description of what was wrong.
+ */
+int dmademo_parse_u32(const char *buf, u32 min, u32 max, u32 *val,
+		      const char **why);
+int dmademo_parse_name(const char *buf, const char * const *names,
+		       unsigned int nr, unsigned int *idx, const char **why);
+int dmademo_parse_sizes(char *buf, u32 *sizes, unsigned int *nr,
+			const char **why);
+int dmademo_parse_strategies(char *buf, u8 *list, unsigned int *nr,
+			     const char **why);
+
+#endif /* DMADEMO_PARSE_H */

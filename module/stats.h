@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Order statistics of one phase of one benchmark step.
+ *
+ * Plain C: builds into the module and, with tests/host/kshim.h, into the
+ * host unit tests and fuzzers.
+ */
+#ifndef DMADEMO_STATS_H
+#define DMADEMO_STATS_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include "kshim.h"
+#endif
+
+struct dmademo_stats {
+	u32 n;
+	u32 min, p50, p90, p99, max;
+	u32 mean, stddev;		/* population standard deviation */
+};
+
+/* Sorts v[0..n) in place, then fills *st (all zero when n is 0). */
+void dmademo_stats_compute(u32 *v, u32 n, struct dmademo_stats *st);
+
+/* Nearest-rank percentile of sorted[0..n), n > 0, pct in 0..100. */
+u32 dmademo_percentile(const u32 *sorted, u32 n, unsigned int pct);
+
+/* bytes / ns as MB/s (10^6 bytes), times 100: two decimals, 0 for ns == 0 */
+u64 dmademo_mbps_x100(u64 bytes, u64 ns);
+
+#endif /* DMADEMO_STATS_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The buffer strategies behind one ops table, so that the timed loop has no
+ * switch: alloc/free outside the timed loop, to_dev/to_cpu inside it.
+ */
+#ifndef DMADEMO_STRATEGY_H
+#define DMADEMO_STRATEGY_H
+
+#include "dmademo.h"
+
+#include <linux/completion.h>
+#include <linux/dma-mapping.h>
+#include <linux/types.h>
+
+struct dmademo_bufs;
+
+/* One transfer in flight: its buffers and its timestamps. */
+struct dmademo_slot {
+	void *src, *dst;
+	dma_addr_t src_dma, dst_dma;
+	bool mapped;			/* to_dev done, to_cpu not yet */
+	struct completion done;		/* completed by the DMA callback */
+	enum dmaengine_tx_result result;
+	u64 start_ns;			/* when its fill began */
+	u64 submit_ns;			/* when it was issued */
+	u64 done_ns;			/* when the callback ran */
+	u64 ns[DMADEMO_NR_PHASES];	/* time spent in each phase */
+	u32 seed;			/* pattern of this transfer */
+	u32 fault;			/* fault injected into this transfer */
+	bool record;			/* not a warmup transfer */
+	struct dmademo_bufs *bufs;
+};
+
+/* The buffers of one step: one slot per transfer in flight. */
+struct dmademo_bufs {
+	struct device *dev;		/* the DMA controller's device */
+	size_t len;
+	unsigned int nr;
+	struct dma_pool *pool;
+	struct dmademo_slot slot[];
+};
+
+struct dmademo_ops {
+	const char *alloc_what;		/* for error messages */
+	int (*setup)(struct dmademo_bufs *b);
+	void (*teardown)(struct dmademo_bufs *b);
+	int (*alloc)(struct dmademo_bufs *b, struct dmademo_slot *s);
+	void (*free)(struct dmademo_bufs *b, struct dmademo_slot *s);
+	/* NULL where ownership never changes hands: the phase is recorded as 0 */
+	int (*to_dev)(struct dmademo_bufs *b, struct dmademo_slot *s);
+	void (*to_cpu)(struct dmademo_bufs *b, struct dmademo_slot *s);
+	bool cpu_copy;			/* memcpy instead of DMA */
+	u32 faults;			/* BIT(enum dmademo_fault) it can inject */
+};
+
+extern const struct dmademo_ops *const dmademo_ops[DMADEMO_NR_STRATEGIES];
+
+struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
+					struct device *dev, size_t len,
+					unsigned int nr);
+void dmademo_bufs_free(const struct dmademo_ops *ops, struct dmademo_bufs *b);
+
+#endif /* DMADEMO_STRATEGY_H */

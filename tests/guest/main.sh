@@ -1,0 +1,27 @@
+# The in-guest test entry point: main.sh [--mode dt] SUITE...
+# Runs tests/guest/SUITE.sh for each SUITE, each in its own subshell, with the
+# module unloaded between suites; on the debug kernel each suite is wrapped in
+# the debug-facility checks of debugchecks.sh. Prints TAP lines only.
+cd /work || exit 1
+. ./guest/lib.sh
+. ./guest/debugchecks.sh
+
+MODE=
+if [ "$1" = --mode ]; then
+	MODE=$2
+	shift 2
+fi
+export MODE
+
+failed=0
+for suite in "$@"; do
+	echo "# suite $suite${MODE:+ ($MODE)} on $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)"
+	if dbg_active; then dbg_begin; fi
+	( . "./guest/$suite.sh"; exit $((TAP_FAILED > 0)) ) || failed=$((failed + 1))
+	[ -d "$D" ] && rmmod dmademo
+	if dbg_active; then
+		SUITE=$suite
+		dbg_end "$suite${MODE:+-$MODE}" || failed=$((failed + 1))
+	fi
+done
+exit $((failed > 0))
