@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of module/parse.c and module/stats.c, built in user space
+ * against tests/host/kshim.h. Table-driven; prints TAP and a final
+ * "N passed, N failed" line; exits non-zero on any failure.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+#include "stats.h"
+
+static int passed, failed;
+
+/* a TAP line; newlines in arg are shown as \n to keep it one line */
+static void ok(int cond, const char *fmt, const char *arg)
+{
+	char shown[128];
+	size_t i, j;
+
+	for (i = j = 0; arg[i] && j < sizeof(shown) - 3; i++) {
+		if (arg[i] == '\n') {
+			shown[j++] = '\\';
+			shown[j++] = 'n';
+		} else {
+			shown[j++] = arg[i];
+		}
+	}
+	shown[j] = '\0';
+	printf("%s - ", cond ? "ok" : "not ok");
+	printf(fmt, shown);
+	printf("\n");
+	if (cond)
+		passed++;
+	else
+		failed++;
+}
+
+/* numbers */
+
+static const struct {
+	const char *in;
+	u32 min, max;
+	int ret;
+	u32 val;
+} u32_cases[] = {
+	{ "0", 0, 10, 0, 0 },
+	{ "10", 0, 10, 0, 10 },
+	{ "10\n", 0, 10, 0, 10 },
+	{ "+7", 0, 10, 0, 7 },
+	{ "11", 0, 10, -ERANGE, 0 },
+	{ "0", 1, 10, -ERANGE, 0 },
+	{ "4294967295", 0, 4294967295U, 0, 4294967295U },
+	{ "4294967296", 0, 4294967295U, -ERANGE, 0 },
+	{ "99999999999999999999999", 0, 10, -ERANGE, 0 },
+	{ "", 0, 10, -EINVAL, 0 },
+	{ "\n", 0, 10, -EINVAL, 0 },
+	{ " 5", 0, 10, -EINVAL, 0 },
+	{ "5 ", 0, 10, -EINVAL, 0 },
+	{ "5\n\n", 0, 10, -EINVAL, 0 },
+	{ "-1", 0, 10, -EINVAL, 0 },
+	{ "10x", 0, 10, -EINVAL, 0 },
+	{ "0x10", 0, 100, -EINVAL, 0 },
+	{ "1e3", 0, 10000, -EINVAL, 0 },
+};
+
+static void test_u32(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(u32_cases) / sizeof(u32_cases[0]); i++) {
+		const char *why = NULL;
+		u32 v = 12345;
+		int ret = dmademo_parse_u32(u32_cases[i].in, u32_cases[i].min,
+					    u32_cases[i].max, &v, &why);
+		int good = ret == u32_cases[i].ret &&
+			   (ret ? v == 12345 && why : v == u32_cases[i].val);
+
+		ok(good, "parse_u32 '%s'", u32_cases[i].in);
+	}
+}
+
+/* sizes */
+
+static const struct {
+	const char *in;
+	int ret;
+	unsigned int nr;
+	u32 sizes[4];
+} size_cases[] = {
+	{ "64", 0, 1, { 64 } },
+	{ "64\n", 0, 1, { 64 } },
+	{ "64,4K,1M", 0, 3, { 64, 4096, 1048576 } },
+	{ "4k,1m", 0, 2, { 4096, 1048576 } },
+	{ "1M,64", 0, 2, { 1048576, 64 } },		/* order kept */
+	{ "64M", 0, 1, { 64U << 20 } },
+	{ "1", 0, 1, { 1 } },
+	{ "65M", -ERANGE, 0, { 0 } },
+	{ "1G", -ERANGE, 0, { 0 } },
+	{ "0", -ERANGE, 0, { 0 } },
+	{ "0K", -ERANGE, 0, { 0 } },
+	{ "18446744073709551615", -ERANGE, 0, { 0 } },
+	{ "18446744073709551616", -ERANGE, 0, { 0 } },
+	{ "17179869184G", -ERANGE, 0, { 0 } },		/* 2^34 G wraps in 64 bits */
+	{ "", -EINVAL, 0, { 0 } },
+	{ "\n", -EINVAL, 0, { 0 } },
+	{ "64,,128", -EINVAL, 0, { 0 } },
+	{ ",64", -EINVAL, 0, { 0 } },
+	{ "64,", -EINVAL, 0, { 0 } },
+	{ "64,64", -EINVAL, 0, { 0 } },
+	{ "64,0.064K", -EINVAL, 0, { 0 } },
+	{ "4K,4096", -EINVAL, 0, { 0 } },		/* the same size twice */
+	{ "K", -EINVAL, 0, { 0 } },
+	{ "64KB", -EINVAL, 0, { 0 } },
+	{ "64 ,128", -EINVAL, 0, { 0 } },
+	{ " 64", -EINVAL, 0, { 0 } },
+	{ "+64", -EINVAL, 0, { 0 } },
+	{ "-64", -EINVAL, 0, { 0 } },
+	{ "0x40", -EINVAL, 0, { 0 } },
+	{ "64\n,128", -EINVAL, 0, { 0 } },
+	{ "64\n\n", -EINVAL, 0, { 0 } },
+};
+
+static void test_sizes(void)
+{
+	unsigned int i, j;
+	char buf[64];
+
+	for (i = 0; i < sizeof(size_cases) / sizeof(size_cases[0]); i++) {
+		u32 sizes[DMADEMO_MAX_SIZES] = { 7 };
+		unsigned int nr = 99;
+		const char *why = NULL;
+		int ret, good;
+
+		snprintf(buf, sizeof(buf), "%s", size_cases[i].in);
+		ret = dmademo_parse_sizes(buf, sizes, &nr, &why);
+		good = ret == size_cases[i].ret;
+		if (good && ret)
+			good = nr == 99 && sizes[0] == 7 && why;
+		else if (good)
+			good = nr == size_cases[i].nr;
+		for (j = 0; good && !ret && j < nr; j++)
+			good = sizes[j] == size_cases[i].sizes[j];
+		ok(good, "parse_sizes '%s'", size_cases[i].in);
+	}
+}
+
+static void test_sizes_count(void)
+{
+	u32 sizes[DMADEMO_MAX_SIZES];
+	char buf[512] = "";
+	unsigned int i, nr;
+	const char *why;
+	char item[16];
+
+	for (i = 1; i <= DMADEMO_MAX_SIZES; i++) {
+		snprintf(item, sizeof(item), "%s%u", i > 1 ? "," : "", i * 4);
+		strcat(buf, item);
+	}
+	ok(!dmademo_parse_sizes(buf, sizes, &nr, &why) && nr == DMADEMO_MAX_SIZES &&
+	   sizes[DMADEMO_MAX_SIZES - 1] == DMADEMO_MAX_SIZES * 4,
+	   "parse_sizes takes %s sizes", "32");
+	buf[0] = '\0';
+	for (i = 1; i <= DMADEMO_MAX_SIZES + 1; i++) {
+		snprintf(item, sizeof(item), "%s%u", i > 1 ? "," : "", i * 4);
+		strcat(buf, item);
+	}
+	ok(dmademo_parse_sizes(buf, sizes, &nr, &why) == -EINVAL,
+	   "parse_sizes refuses %s sizes", "33");
+}
+
+/* strategies and names */
+
+static const struct {
+	const char *in;
+	int ret;
+	const char *out;	/* names, comma-separated */
+} strategy_cases[] = {
+	{ "coherent", 0, "coherent" },
+	{ "coherent\n", 0, "coherent" },
+	{ "all", 0, "coherent,pool,streaming,streaming-sync,noncoherent,cpu" },
+	{ "all\n", 0, "coherent,pool,streaming,streaming-sync,noncoherent,cpu" },
+	{ "cpu,coherent", 0, "cpu,coherent" },
+	{ "streaming-sync,streaming", 0, "streaming-sync,streaming" },
+	{ "", -EINVAL, NULL },
+	{ "Coherent", -EINVAL, NULL },
+	{ "coherent,", -EINVAL, NULL },
+	{ ",coherent", -EINVAL, NULL },
+	{ "coherent,,pool", -EINVAL, NULL },
+	{ "coherent,coherent", -EINVAL, NULL },
+	{ "all,cpu", -EINVAL, NULL },
+	{ "coherent pool", -EINVAL, NULL },
+	{ "coherent\n\n", -EINVAL, NULL },
+	{ "streaming-", -EINVAL, NULL },
+};
+
+static void test_strategies(void)
+{
+	unsigned int i, j;
+	char buf[128], got[128];
+
+	for (i = 0; i < sizeof(strategy_cases) / sizeof(strategy_cases[0]); i++) {
+		u8 list[DMADEMO_NR_STRATEGIES] = { 5 };
+		unsigned int nr = 99;
+		const char *why = NULL;
+		int ret, good;
+
+		snprintf(buf, sizeof(buf), "%s", strategy_cases[i].in);
+		ret = dmademo_parse_strategies(buf, list, &nr, &why);
+		good = ret == strategy_cases[i].ret;
+		if (good && ret) {
+			good = nr == 99 && list[0] == 5 && why;
+		} else if (good) {
+			got[0] = '\0';
+			for (j = 0; j < nr; j++) {
+				if (j)
+					strcat(got, ",");
+				strcat(got, dmademo_strategy_names[list[j]]);
+			}
+			good = !strcmp(got, strategy_cases[i].out);
+		}
+		ok(good, "parse_strategies '%s'", strategy_cases[i].in);
+	}
+}
+
+static void test_names(void)
+{
+	static const char * const cmds[] = { "start", "stop" };
+	unsigned int idx = 9;
+	const char *why;
+
+	ok(!dmademo_parse_name("stop\n", cmds, 2, &idx, &why) && idx == 1,
+	   "parse_name '%s'", "stop\n");
+	ok(!dmademo_parse_name("timeout", dmademo_fault_names, DMADEMO_NR_FAULTS,
+			       &idx, &why) && idx == DMADEMO_FAULT_TIMEOUT,
+	   "parse_name '%s'", "timeout");
+	idx = 9;
+	ok(dmademo_parse_name("sto", cmds, 2, &idx, &why) == -EINVAL && idx == 9,
+	   "parse_name '%s' refused", "sto");
+	ok(dmademo_parse_name("stop\n\n", cmds, 2, &idx, &why) == -EINVAL,
+	   "parse_name '%s' refused", "stop\n\n");
+	ok(dmademo_parse_name("", cmds, 2, &idx, &why) == -EINVAL,
+	   "parse_name '%s' refused", "");
+}
+
+/* statistics */
+
+static const struct {
+	const char *name;
+	u32 n;
+	u32 v[12];
+	struct dmademo_stats want;
+} stats_cases[] = {
+	{ "one sample", 1, { 42 }, { 1, 42, 42, 42, 42, 42, 42, 0 } },
+	{ "two samples", 2, { 10, 20 }, { 2, 10, 10, 20, 20, 20, 15, 5 } },
+	{ "unsorted 1..10", 10, { 7, 3, 10, 1, 9, 2, 8, 4, 6, 5 },
+	  { 10, 1, 5, 9, 10, 10, 6, 2 } },	/* mean 5.5 rounds up; sd 2.87 */
+	{ "all equal", 5, { 9, 9, 9, 9, 9 }, { 5, 9, 9, 9, 9, 9, 9, 0 } },
+	{ "one outlier", 10, { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1000 },
+	  { 10, 1, 1, 1, 1000, 1000, 101, 299 } },
+	{ "extremes of u32", 2, { 0, 4294967295U },
+	  { 2, 0, 0, 4294967295U, 4294967295U, 4294967295U, 2147483648U, 2147483647U } },
+	{ "twelve, p90 and p99 ranks", 12, { 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 },
+	  { 12, 1, 6, 11, 12, 12, 7, 3 } },
+};
+
+static void test_stats(void)
+{
+	struct dmademo_stats st;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(stats_cases) / sizeof(stats_cases[0]); i++) {
+		u32 v[12];
+
+		memcpy(v, stats_cases[i].v, sizeof(v));
+		dmademo_stats_compute(v, stats_cases[i].n, &st);
+		ok(!memcmp(&st, &stats_cases[i].want, sizeof(st)), "stats: %s",
+		   stats_cases[i].name);
+		if (memcmp(&st, &stats_cases[i].want, sizeof(st)))
+			printf("#   got n=%u min=%u p50=%u p90=%u p99=%u max=%u mean=%u sd=%u\n",
+			       st.n, st.min, st.p50, st.p90, st.p99, st.max,
+			       st.mean, st.stddev);
+	}
+
+	memset(&st, 0xff, sizeof(st));
+	dmademo_stats_compute(NULL, 0, &st);
+	ok(!st.n && !st.min && !st.max && !st.stddev, "stats: %s", "no samples gives zeros");
+}
+
+static void test_percentile_large(void)
+{
+	static u32 v[1000];
+	struct dmademo_stats st;
+	unsigned int i;
+
+	/* 1000 samples 1..1000 in reverse: nearest-rank p99 is the 990th */
+	for (i = 0; i < 1000; i++)
+		v[i] = 1000 - i;
+	dmademo_stats_compute(v, 1000, &st);
+	ok(st.p50 == 500 && st.p90 == 900 && st.p99 == 990 && st.mean == 501 &&
+	   st.stddev == 288, "stats: %s", "1000 samples: p50 500, p90 900, p99 990, sd 288");
+}
+
+static void test_mbps(void)
+{
+	ok(dmademo_mbps_x100(4096, 1000) == 409600, "mbps: %s", "4096 B in 1 us = 4096.00 MB/s");
+	ok(dmademo_mbps_x100(64, 3) == 2133333, "mbps: %s", "64 B in 3 ns = 21333.33 MB/s");
+	ok(dmademo_mbps_x100(64, 0) == 0, "mbps: %s", "0 ns gives 0");
+	ok(dmademo_mbps_x100(1000000ULL * (64 << 20), 1) != 0, "mbps: %s",
+	   "a million 64 MiB transfers do not overflow");
+}
+
+int main(void)
+{
+	test_u32();
+	test_sizes();
+	test_sizes_count();
+	test_strategies();
+	test_names();
+	test_stats();
+	test_percentile_large();
+	test_mbps();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
