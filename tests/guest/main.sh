@@ -17,7 +17,12 @@ failed=0
 for suite in "$@"; do
 	echo "# suite $suite${MODE:+ ($MODE)} on $(uname -r), uptime $(cut -d' ' -f1 /proc/uptime)"
 	if dbg_active; then dbg_begin; fi
-	( . "./guest/$suite.sh"; exit $((TAP_FAILED > 0)) ) || failed=$((failed + 1))
+	if [ -f "./guest/$suite.sh" ]; then
+		( . "./guest/$suite.sh"; exit $((TAP_FAILED > 0)) ) || failed=$((failed + 1))
+	else
+		SUITE=$suite tap_fail "no such suite"
+		failed=$((failed + 1))
+	fi
 	[ -d "$D" ] && rmmod dmademo
 	if dbg_active; then
 		SUITE=$suite
