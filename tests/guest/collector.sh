@@ -1,0 +1,114 @@
+# The collector (bench/dmademo-run) against the real module, on the board.
+# Sourced by main.sh with lib.sh loaded (cwd /work, bench/ copied to
+# /work/bench, the module at /lib/modules/dmademo.ko, not loaded: the
+# collector loads it). Also runs alone: sh collector.sh. Prints TAP lines;
+# one run's output folder goes to $OUT/collector-run for the host.
+# shellcheck shell=sh disable=SC2016 # eval '...' expands later, on purpose
+
+if ! command -v check >/dev/null 2>&1; then # alone: the few helpers used
+	TAP_FAILED=0
+	tap_ok() { echo "ok - ${SUITE:-guest}: $*"; }
+	tap_fail() { echo "not ok - ${SUITE:-guest}: $*"; TAP_FAILED=$((TAP_FAILED + 1)); }
+	note() { echo "# $*"; }
+	check() { _t=$1; shift; if "$@"; then tap_ok "$_t"; else tap_fail "$_t"; fi; }
+fi
+
+SUITE=collector
+RUN="sh /work/bench/dmademo-run"
+DBG=${DMADEMO_DEBUGFS:-/sys/kernel/debug/dmademo}
+OUT=${OUT:-/out}
+T=/tmp/collector
+rm -rf "$T"
+mkdir -p "$T" "$OUT"
+comment() { sed 's/^/# /' "$@"; }
+lines() { [ "$(wc -l <"$2")" -eq "$1" ]; }
+
+# --- a short good run; the collector loads the module ------------------------
+[ -d "$DBG" ] && loaded=1 || loaded=0
+$RUN -s coherent,streaming -z 64,4K -n 20 -o "$T/run1" >"$T/o" 2>"$T/e"
+rc=$?
+check "short run exits 0" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || comment "$T/e"
+[ "$loaded" = 1 ] || check "the collector loaded the module" [ -d "$DBG" ]
+comment "$T/o"
+r=$T/run1
+check "results.csv, summary.csv and meta exist" \
+	eval '[ -s "$r/results.csv" ] && [ -s "$r/summary.csv" ] && [ -s "$r/meta" ]'
+check "results.csv header" [ "$(head -n 1 "$r/results.csv")" = \
+	"strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok" ]
+check "results.csv has 2 strategies x 2 sizes x 20 rows" lines 81 "$r/results.csv"
+check "every ok field is 1" \
+	awk -F, 'NR > 1 && $12 != "1" { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
+check "summary.csv header" grep -q \
+	'^strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50' "$r/summary.csv"
+check "summary.csv has the 8 phases for each (strategy,size), 4 of them" awk -F, '
+	NR > 1 {
+		if ($3 !~ /^(fill|to_dev|prep|submit|wait|to_cpu|read|total)$/ || seen[$1 "," $2 "," $3]++) bad++
+		if (!n[$1 "," $2]++) keys++
+	}
+	END { for (k in n) if (n[k] != 8) bad++; exit bad || keys != 4 }' "$r/summary.csv"
+meta_ok=true
+for k in date hostname board kernel arch cpu strategies sizes iterations warmup verify depth touch \
+	timeout_ms channel version dma_device page_size; do
+	grep -q "^$k=." "$r/meta" || { note "meta lacks $k="; meta_ok=false; }
+done
+check "meta has board, kernel, info and parameter keys" $meta_ok
+check "meta has the sizes read back" grep -qx 'sizes=64,4096' "$r/meta"
+check "meta has iterations=20" grep -qx 'iterations=20' "$r/meta"
+check "meta names the channel used" grep -q '^channel=dma' "$r/meta"
+comment "$r/meta"
+check "p50 table printed" grep -q '^p50 total (us) ' "$T/o"
+check "table has a row per strategy" eval 'grep -q "^coherent " "$T/o" && grep -q "^streaming " "$T/o"'
+rm -rf "$OUT/collector-run"
+cp -r "$r" "$OUT/collector-run"
+
+# --- values the module refuses, options the collector refuses -------------------
+$RUN -z 0 -o "$T/run0" >/dev/null 2>"$T/e"
+rc=$?
+comment "$T/e"
+check "--sizes 0 exits 1" [ $rc -eq 1 ]
+check "--sizes 0 explains the rejected write" grep -qE \
+	'^dmademo-run: cannot set sizes=0: (Invalid argument|Numerical result out of range) \(see dmesg\)$' "$T/e"
+check "--sizes 0 leaves no output folder" [ ! -e "$T/run0" ]
+$RUN --no-such-option >/dev/null 2>"$T/e"
+rc=$?
+check "bad option exits 2 with usage" eval '[ $rc -eq 2 ] && grep -q "^Usage:" "$T/e"'
+$RUN -n many >/dev/null 2>&1
+check "non-numeric iterations exits 2" [ $? -eq 2 ]
+
+# --- a run forced to fail ------------------------------------------------------------
+echo timeout >"$DBG/inject"
+$RUN -s coherent -z 4K -n 5 --timeout-ms 50 -o "$T/runf" >/dev/null 2>"$T/e"
+rc=$?
+echo none >"$DBG/inject"
+comment "$T/e"
+check "injected timeout exits 1" [ $rc -eq 1 ]
+check "injected timeout: the reason is shown" grep -qiE '^dmademo-run: run failed: .*time' "$T/e"
+check "after the failure the module is not running" eval '! grep -q state=running "$DBG/status"'
+
+# --- SIGTERM during a long run stops it ------------------------------------------------
+$RUN -s coherent,streaming,noncoherent -z 1M -n 2000 -o "$T/runt" >/dev/null 2>"$T/e" &
+pid=$!
+i=0
+while [ $i -lt 40 ] && ! grep -q state=running "$DBG/status"; do sleep 0.5; i=$((i + 1)); done
+sleep 1
+kill -TERM $pid
+i=0 # at most 30 s for the collector to stop the run and exit
+while [ $i -lt 60 ] && [ -r /proc/$pid/status ] && ! grep -qs '^State:[[:space:]]*Z' /proc/$pid/status; do
+	sleep 0.5
+	i=$((i + 1))
+done
+[ $i -lt 60 ] || { note "the collector did not exit: killed"; kill -KILL $pid; }
+wait $pid
+rc=$?
+comment "$T/e" "$DBG/status"
+check "SIGTERM exits 130" [ $rc -eq 130 ]
+check "SIGTERM leaves the module stopped" grep -q '^state=stopped' "$DBG/status"
+
+# --- the module still works after all that ----------------------------------------------
+$RUN -s cpu -z 64 -n 5 -q -o "$T/run2" >"$T/o" 2>"$T/e"
+rc=$?
+check "a quiet run afterwards exits 0 and prints nothing" \
+	eval '[ $rc -eq 0 ] && [ ! -s "$T/o" ] && [ ! -s "$T/e" ]'
+check "its results.csv has 5 rows" lines 6 "$T/run2/results.csv"
+rm -rf "$T"
