@@ -6,6 +6,7 @@
  */
 #include "dmademo.h"
 
+#include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/dma-map-ops.h>
 #include <linux/fs.h>
@@ -172,17 +173,23 @@ static ssize_t knob_write(struct file *file, const char __user *ubuf,
 	const struct dmademo_knob *k = file_inode(file)->i_private;
 	const char *why = "invalid value";
 	struct dmademo_params p;
-	char *buf;
+	char *buf, *val;
 	int ret;
 
 	buf = write_buf(k->name, ubuf, count, ppos, true);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
+	/* the lists are parsed in place: keep what was written for the log */
+	val = kstrdup(buf, GFP_KERNEL);
+	if (!val) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	ret = lock_idle(k->name);
 	if (ret)
 		goto out;
 	p = dmademo.params;
-	ret = knob_parse(k, buf, &p, &why);
+	ret = knob_parse(k, val, &p, &why);
 	if (!ret)
 		dmademo.params = p;
 	mutex_unlock(&dmademo.lock);
@@ -192,6 +199,7 @@ static ssize_t knob_write(struct file *file, const char __user *ubuf,
 	else if (ret)
 		bad_value(k->name, why, buf);
 out:
+	kfree(val);
 	kfree(buf);
 	return ret ?: count;
 }
@@ -206,6 +214,33 @@ static const struct file_operations knob_fops = {
 };
 
 /* channel: a name, "any" or "none" */
+
+/* what follows "<prefix><digits>" at the start of s, or NULL */
+static const char *skip_prefix_digits(const char *s, const char *prefix)
+{
+	size_t n = str_has_prefix(s, prefix);
+
+	if (!n || !isdigit(s[n]))
+		return NULL;
+	for (s += n; isdigit(*s); s++)
+		;
+	return s;
+}
+
+/*
+ * dmaengine names every channel "dma<device>chan<channel>": anything else
+ * is a typo (-EINVAL), not a channel that is missing or busy (-ENODEV).
+ */
+static bool chan_name_valid(const char *name)
+{
+	const char *p;
+
+	if (!strcmp(name, "any") || !strcmp(name, "none"))
+		return true;
+	p = skip_prefix_digits(name, "dma");
+	p = p ? skip_prefix_digits(p, "chan") : NULL;
+	return p && !*p;
+}
 
 static int channel_show(struct seq_file *m, void *v)
 {
@@ -230,8 +265,8 @@ static ssize_t channel_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	name = strim(buf);
-	if (!*name || strlen(name) >= 32 || strpbrk(name, " \t\n")) {
-		bad_value("channel", "not a channel name", buf);
+	if (strlen(name) >= 32 || !chan_name_valid(name)) {
+		bad_value("channel", "not dma<N>chan<N>, any or none", buf);
 		ret = -EINVAL;
 		goto out;
 	}
