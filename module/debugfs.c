@@ -11,6 +11,7 @@
 #include <linux/dma-map-ops.h>
 #include <linux/fs.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -490,27 +491,98 @@ static void results_stop(struct seq_file *m, void *v)
 {
 }
 
+/* v in decimal, written backwards so that it ends just before end */
+static char *put_u32_back(char *end, u32 v)
+{
+	do {
+		*--end = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+#define RESULTS_HEADER "strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok\n"
+#define RESULTS_ROW_MAX	128	/* 11 numbers of 10 digits at most, commas, newline */
+
+/* a row but its strategy name, backwards from end; returns its start */
+static char *results_row(const struct dmademo_result *res,
+			 const struct dmademo_sample *smp, char *end)
+{
+	const struct dmademo_step *st = &res->steps[smp->step];
+	char *b = end;
+	int p;
+
+	*--b = '\n';
+	b = put_u32_back(b, smp->ok);
+	for (p = DMADEMO_NR_PHASES - 1; p >= 0; p--) {
+		*--b = ',';
+		b = put_u32_back(b, smp->ns[p]);
+	}
+	*--b = ',';
+	b = put_u32_back(b, smp - res->samples - st->first);
+	*--b = ',';
+	b = put_u32_back(b, st->size);
+	*--b = ',';
+	return b;
+}
+
 static int results_show(struct seq_file *m, void *v)
 {
 	struct dmademo_result *res = m->private;
 	const struct dmademo_sample *smp = v;
-	const struct dmademo_step *st;
-	int p;
+	char row[RESULTS_ROW_MAX], *b;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok\n");
+		seq_puts(m, RESULTS_HEADER);
 		return 0;
 	}
-	/* seq_put_decimal_ull(), not seq_printf(): a million rows must be quick */
-	st = &res->steps[smp->step];
-	seq_puts(m, dmademo_strategy_names[st->strategy]);
-	seq_put_decimal_ull(m, ",", st->size);
-	seq_put_decimal_ull(m, ",", smp - res->samples - st->first);
-	for (p = 0; p < DMADEMO_NR_PHASES; p++)
-		seq_put_decimal_ull(m, ",", smp->ns[p]);
-	seq_put_decimal_ull(m, ",", smp->ok);
-	seq_putc(m, '\n');
+	b = results_row(res, smp, row + sizeof(row));
+	seq_puts(m, dmademo_strategy_names[res->steps[smp->step].strategy]);
+	seq_write(m, b, row + sizeof(row) - b);
 	return 0;
+}
+
+/*
+ * Once a run has ended its results no longer change: the first reader
+ * renders them into one buffer, and every read after that is a copy.
+ */
+static void results_render(struct dmademo_result *res)
+{
+	/* pairs with record(): rows are whole up to the count */
+	u32 i, n = smp_load_acquire(&res->recorded);
+	char row[RESULTS_ROW_MAX], *b, *text;
+	size_t len = 0, pos;
+
+	for (i = 0; i < n; i++) {
+		const struct dmademo_sample *smp = &res->samples[i];
+
+		len += strlen(dmademo_strategy_names[res->steps[smp->step].strategy]);
+		len += row + sizeof(row) - results_row(res, smp, row + sizeof(row));
+		if (!(i & 0xffff))
+			cond_resched();
+	}
+	len += strlen(RESULTS_HEADER);
+	text = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
+	if (!text)
+		return;		/* readers format row by row instead */
+	memcpy(text, RESULTS_HEADER, strlen(RESULTS_HEADER));
+	pos = strlen(RESULTS_HEADER);
+	for (i = 0; i < n; i++) {
+		const struct dmademo_sample *smp = &res->samples[i];
+		const char *name = dmademo_strategy_names[res->steps[smp->step].strategy];
+		size_t l = strlen(name);
+
+		memcpy(text + pos, name, l);
+		pos += l;
+		b = results_row(res, smp, row + sizeof(row));
+		memcpy(text + pos, b, row + sizeof(row) - b);
+		pos += row + sizeof(row) - b;
+		if (!(i & 0xffff))
+			cond_resched();
+	}
+	res->text_len = pos;
+	/* readers that see text see its length and every byte of it */
+	smp_store_release(&res->text, text);
 }
 
 static const struct seq_operations results_sops = {
@@ -520,18 +592,84 @@ static const struct seq_operations results_sops = {
 	.show = results_show,
 };
 
+/*
+ * seq_read() returns at most one buffer per read(): with the default page,
+ * cat's 64 KiB reads would each come back with 4 KiB. A buffer of the
+ * size of a typical read saves 15 system calls in 16.
+ */
+#define RESULTS_BUF_SIZE	SZ_64K
+
 static int results_open(struct inode *inode, struct file *file)
 {
-	struct dmademo_result *res = result_get();
+	struct dmademo_result *res;
+	struct seq_file *m;
+	bool ended;
 	int ret;
+
+	mutex_lock(&dmademo.lock);
+	res = dmademo.result;
+	if (res)
+		kref_get(&res->ref);
+	ended = !dmademo_running();
+	mutex_unlock(&dmademo.lock);
 
 	ret = seq_open(file, &results_sops);
 	if (ret) {
 		dmademo_result_put(res);
 		return ret;
 	}
-	((struct seq_file *)file->private_data)->private = res;
+	m = file->private_data;
+	m->private = res;
+	if (res && ended) {
+		mutex_lock(&res->text_lock);
+		if (!res->text)
+			results_render(res);
+		mutex_unlock(&res->text_lock);
+		if (res->text)
+			return 0;
+	}
+	/* as single_open_size() does; without it, seq_read() takes a page */
+	m->buf = kvmalloc(RESULTS_BUF_SIZE, GFP_KERNEL);
+	if (m->buf)
+		m->size = RESULTS_BUF_SIZE;
 	return 0;
+}
+
+/*
+ * The rendered text once there is one, else row by row. The bytes are the
+ * same either way, so a reader that opened during the run and reads on
+ * after the text appeared continues at the same offset.
+ */
+static const char *results_text(struct file *file, size_t *len)
+{
+	struct dmademo_result *res = ((struct seq_file *)file->private_data)->private;
+
+	/* pairs with results_render(): text before the pointer to it */
+	if (!res || !smp_load_acquire(&res->text))
+		return NULL;
+	*len = res->text_len;
+	return res->text;
+}
+
+static ssize_t results_read(struct file *file, char __user *ubuf, size_t count,
+			    loff_t *ppos)
+{
+	const char *text;
+	size_t len;
+
+	text = results_text(file, &len);
+	if (text)
+		return simple_read_from_buffer(ubuf, count, ppos, text, len);
+	return seq_read(file, ubuf, count, ppos);
+}
+
+static loff_t results_llseek(struct file *file, loff_t off, int whence)
+{
+	size_t len;
+
+	if (results_text(file, &len))
+		return fixed_size_llseek(file, off, whence, len);
+	return seq_lseek(file, off, whence);
 }
 
 static int results_release(struct inode *inode, struct file *file)
@@ -545,8 +683,8 @@ static int results_release(struct inode *inode, struct file *file)
 static const struct file_operations results_fops = {
 	.owner = THIS_MODULE,
 	.open = results_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
+	.read = results_read,
+	.llseek = results_llseek,
 	.release = results_release,
 };
 

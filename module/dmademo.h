@@ -93,6 +93,9 @@ struct dmademo_result {
 	u32 capacity;
 	struct dmademo_sample *samples;
 	u32 *scratch;			/* one phase of one step, for sorting */
+	struct mutex text_lock;		/* renders text once */
+	char *text;			/* results as CSV, once the run has ended */
+	size_t text_len;
 	struct dmademo_step steps[];
 };
 

@@ -302,8 +302,13 @@ abort:
 	}
 	st->wall_ns = 0;
 	dmademo_bufs_free(ops, b);
-	dmademo_set_state(DMADEMO_FAILED, ret, "%s %u B: %s failed",
-			  name, st->size, what);
+	if (ret == -ETIMEDOUT)
+		dmademo_set_state(DMADEMO_FAILED, ret,
+				  "%s %u B: %s timed out after %u ms",
+				  name, st->size, what, r->p->timeout_ms);
+	else
+		dmademo_set_state(DMADEMO_FAILED, ret, "%s %u B: %s failed",
+				  name, st->size, what);
 	return ret;
 }
 
@@ -379,6 +384,7 @@ static void dmademo_result_release(struct kref *ref)
 {
 	struct dmademo_result *res = container_of(ref, struct dmademo_result, ref);
 
+	kvfree(res->text);
 	kvfree(res->scratch);
 	kvfree(res->samples);
 	kfree(res);
@@ -412,6 +418,7 @@ static struct dmademo_result *dmademo_result_alloc(const struct dmademo_params *
 	}
 
 	kref_init(&res->ref);
+	mutex_init(&res->text_lock);
 	res->params = *p;
 	res->capacity = capacity;
 	for (i = 0; i < p->nr_strategies; i++) {
@@ -586,45 +593,75 @@ free_src:
 	return ret;
 }
 
-/*
- * What the clock costs and how fine it is, and what the loop's own
- * bookkeeping (eight timestamps and a stored sample) costs per transfer.
- */
-void dmademo_measure_clock(void)
-{
-	const unsigned int loops = 1000;
-	struct dmademo_sample smp;
-	u64 t0, t1, prev, t = 0, res = U64_MAX;
-	unsigned int i;
-	int p;
+/* The cheapest of a few batches: interrupts and preemption only add. */
+#define CLOCK_BATCHES	16
+#define CLOCK_LOOPS	64
 
-	t0 = ktime_get_ns();
-	for (i = 0; i < loops; i++)
-		ktime_get_ns();
-	t1 = ktime_get_ns();
-	dmademo.ktime_ns = div_u64(t1 - t0 + loops / 2, loops);
+/* ns per ktime_get_ns() call */
+static u32 clock_cost(void)
+{
+	u64 t0, t1, best = U64_MAX;
+	unsigned int b, i;
+
+	for (b = 0; b < CLOCK_BATCHES; b++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < CLOCK_LOOPS; i++)
+			ktime_get_ns();
+		t1 = ktime_get_ns();
+		best = min(best, t1 - t0);
+	}
+	return div_u64(best, CLOCK_LOOPS);
+}
+
+/* the smallest non-zero step between two readings */
+static u32 clock_resolution(void)
+{
+	u64 prev, t, res = U64_MAX;
+	unsigned int i;
 
 	prev = ktime_get_ns();
-	for (i = 0; i < loops; i++) {
+	for (i = 0; i < CLOCK_BATCHES * CLOCK_LOOPS; i++) {
 		t = ktime_get_ns();
 		if (t != prev && t - prev < res)
 			res = t - prev;
 		prev = t;
 	}
-	dmademo.ktime_res_ns = res == U64_MAX ? 0 : res;
+	return res == U64_MAX ? 0 : res;
+}
 
-	t0 = ktime_get_ns();
-	for (i = 0; i < loops; i++) {
-		prev = ktime_get_ns();
-		for (p = 0; p < DMADEMO_NR_PHASES - 1; p++) {
-			t = ktime_get_ns();
-			smp.ns[p] = t - prev;
-			prev = t;
+/* the timed loop's own bookkeeping per transfer: timestamps and a sample */
+static u32 bookkeeping_cost(void)
+{
+	struct dmademo_sample smp;
+	u64 t0, t1, prev, t = 0, best = U64_MAX;
+	unsigned int b, i;
+	int p;
+
+	for (b = 0; b < CLOCK_BATCHES; b++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < CLOCK_LOOPS; i++) {
+			prev = ktime_get_ns();
+			for (p = 0; p < DMADEMO_NR_PHASES - 1; p++) {
+				t = ktime_get_ns();
+				smp.ns[p] = t - prev;
+				prev = t;
+			}
+			smp.ns[DMADEMO_TOTAL] = t - t0;
+			WRITE_ONCE(dmademo_sink, smp.ns[i % DMADEMO_NR_PHASES]);
 		}
-		smp.ns[DMADEMO_TOTAL] = t - t0;
-		smp.step = i;
-		WRITE_ONCE(dmademo_sink, smp.ns[i % DMADEMO_NR_PHASES]);
+		t1 = ktime_get_ns();
+		best = min(best, t1 - t0);
 	}
-	t1 = ktime_get_ns();
-	dmademo.overhead_ns = div_u64(t1 - t0 + loops / 2, loops);
+	return div_u64(best, CLOCK_LOOPS);
+}
+
+/*
+ * What the clock costs and how fine it is, and what the loop's own
+ * bookkeeping costs per transfer, for info.
+ */
+void dmademo_measure_clock(void)
+{
+	dmademo.ktime_ns = clock_cost();
+	dmademo.ktime_res_ns = clock_resolution();
+	dmademo.overhead_ns = bookkeeping_cost();
 }
