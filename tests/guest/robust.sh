@@ -516,7 +516,7 @@ for s in coherent streaming; do
 	read -r st < "$D/wait"
 	st=$(status_sym "$st")
 	case $st in
-	"state=failed done=0 total=5 errors=0 error=$s 4096 B: transfer failed (-ETIMEDOUT)") r=ok ;;
+	"state=failed done=0 total=5 errors=0 error=$s 4096 B: transfer timed out after 200 ms (-ETIMEDOUT)") r=ok ;;
 	*) r=$st ;;
 	esac
 	is "$s, inject=timeout, timeout_ms=200: state=failed, error= says the transfer timed out (ETIMEDOUT)" "$r" ok
