@@ -12,6 +12,13 @@ if ! dbg_active; then
 fi
 echo 1 > "$API/all_errors"
 
+# the detectors are live (lockdep switches itself off after its first report)
+check "DMA-API debug is enabled" grep -qx N "$API/disabled"
+check "KASAN is built in (kasan_report in kallsyms)" grep -q ' kasan_report$' /proc/kallsyms
+check "kmemleak is on" test -e /sys/kernel/debug/kmemleak
+check "lockdep is on and has reported nothing (debug_locks: 1)" grep -qE 'debug_locks: +1' /proc/lockdep_stats
+check "debug objects are on" test -e /sys/kernel/debug/debug_objects/stats
+
 # skip-unmap: the first recorded streaming transfer keeps its source mapped
 check "module loads" load
 set_knobs strategy=streaming sizes=4K iterations=5 warmup=0 inject=skip-unmap
