@@ -455,9 +455,10 @@ DEFINE_SHOW_ATTRIBUTE(info);
 
 /*
  * results and summary print the run that was the last one when they were
- * opened: they hold a reference on it until they are closed.
+ * opened: they hold a reference on it until they are closed. If ended is
+ * not NULL, it tells whether that run had ended (its samples are final).
  */
-static struct dmademo_result *result_get(void)
+static struct dmademo_result *result_get(bool *ended)
 {
 	struct dmademo_result *res;
 
@@ -465,6 +466,8 @@ static struct dmademo_result *result_get(void)
 	res = dmademo.result;
 	if (res)
 		kref_get(&res->ref);
+	if (ended)
+		*ended = !dmademo_running();
 	mutex_unlock(&dmademo.lock);
 	return res;
 }
@@ -606,13 +609,7 @@ static int results_open(struct inode *inode, struct file *file)
 	bool ended;
 	int ret;
 
-	mutex_lock(&dmademo.lock);
-	res = dmademo.result;
-	if (res)
-		kref_get(&res->ref);
-	ended = !dmademo_running();
-	mutex_unlock(&dmademo.lock);
-
+	res = result_get(&ended);
 	ret = seq_open(file, &results_sops);
 	if (ret) {
 		dmademo_result_put(res);
@@ -730,7 +727,7 @@ static int summary_show(struct seq_file *m, void *v)
 
 static int summary_open(struct inode *inode, struct file *file)
 {
-	struct dmademo_result *res = result_get();
+	struct dmademo_result *res = result_get(NULL);
 	int ret;
 
 	ret = single_open(file, summary_show, res);
