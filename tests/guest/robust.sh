@@ -475,25 +475,20 @@ status_sym() {
 	echo "${1:-$_s}" | sed 's/ (-12)$/ (-ENOMEM)/; s/ (-7)$/ (-E2BIG)/; s/ (-110)$/ (-ETIMEDOUT)/'
 }
 load
-set_knobs strategy=coherent sizes=64M iterations=1 warmup=0 depth=1
-wr "$D/run" start
-read -r st < "$D/wait"
-st=$(status_sym "$st")
-case $st in
-"state=failed "*"error=coherent 67108864 B: dma_alloc_coherent failed (-ENOMEM)") r=ok ;;
-*) r=$st ;;
-esac
-is "coherent 64M (start $WR): state=failed, error= names dma_alloc_coherent and ENOMEM" "$r" ok
-note "  $st"
-set_knobs strategy=streaming sizes=64M
-wr "$D/run" start
-read -r st < "$D/wait"
-st=$(status_sym "$st")
-case $st in
-"state=failed "*"error=streaming 67108864 B: kmalloc failed (-ENOMEM)") r=ok ;;
-*) r=$st ;;
-esac
-is "streaming 64M: state=failed, error= names kmalloc and ENOMEM" "$r" ok
+set_knobs sizes=64M iterations=1 warmup=0 depth=1
+for sa in coherent:dma_alloc_coherent streaming:kmalloc; do
+	s=${sa%%:*} alloc=${sa#*:}
+	set_knobs strategy=$s
+	wr "$D/run" start
+	read -r st < "$D/wait"
+	st=$(status_sym "$st")
+	case $st in
+	"state=failed "*"error=$s 67108864 B: $alloc failed (-ENOMEM)") r=ok ;;
+	*) r=$st ;;
+	esac
+	is "$s 64M (start $WR): state=failed, error= names $alloc and ENOMEM" "$r" ok
+	note "  $st"
+done
 set_knobs strategy=coherent sizes=4K iterations=5
 is "after the allocation failures a normal run works" "$(run_wait)" "state=done done=5 total=5 errors=0"
 

@@ -16,15 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fuzz.h"
 #include "parse.h"
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n",		\
-			__FILE__, __LINE__, #cond);			\
-		abort();						\
-	}								\
-} while (0)
 
 #define POISON8		0xa5
 #define POISON32	0xa5a5a5a5U

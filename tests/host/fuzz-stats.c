@@ -18,16 +18,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "fuzz.h"
 #include "parse.h"
 #include "stats.h"
-
-#define CHECK(cond) do {						\
-	if (!(cond)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n",		\
-			__FILE__, __LINE__, #cond);			\
-		abort();						\
-	}								\
-} while (0)
 
 /* DMADEMO_MAX_ITERATIONS in module/dmademo.h (a kernel-only header) */
 #define MAX_ITERATIONS	1000000U
