@@ -106,7 +106,6 @@ struct dmademo {
 	bool chan_from_dt;
 	struct dmademo_result *result;	/* the last run's, or NULL */
 	struct task_struct *thread;
-	bool stop;			/* asks the run thread to stop */
 
 	spinlock_t status_lock;		/* state and error */
 	enum dmademo_state state;
