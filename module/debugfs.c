@@ -8,12 +8,14 @@
 
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
-#include <linux/dma-map-ops.h>
+#include <linux/cpumask.h>
+#include <linux/dma-map-ops.h>	/* dev_is_dma_coherent(): no other way to know */
 #include <linux/fs.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swiotlb.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 
@@ -23,10 +25,6 @@ static const char * const state_names[] = {
 	[DMADEMO_DONE]	  = "done",
 	[DMADEMO_STOPPED] = "stopped",
 	[DMADEMO_FAILED]  = "failed",
-};
-
-static const char * const phase_names[DMADEMO_NR_PHASES] = {
-	"fill", "to_dev", "prep", "submit", "wait", "to_cpu", "read", "total",
 };
 
 /*
@@ -62,10 +60,14 @@ static void bad_value(const char *name, const char *why, const char *buf)
 	pr_err("%s: %s: '%*pE'\n", name, why, (int)min_t(size_t, strlen(buf), 64), buf);
 }
 
-/* Locks the knobs; fails with -EBUSY while a run is in progress. */
+/*
+ * Locks the knobs; fails with -EBUSY while a run is in progress. Killable:
+ * a stop in progress holds the lock for up to timeout_ms per transfer.
+ */
 static int lock_idle(const char *name)
 {
-	mutex_lock(&dmademo.lock);
+	if (mutex_lock_killable(&dmademo.lock))
+		return -EINTR;
 	if (!dmademo_running())
 		return 0;
 	mutex_unlock(&dmademo.lock);
@@ -75,7 +77,7 @@ static int lock_idle(const char *name)
 
 /* knobs: the parameters of the next run */
 
-enum knob_kind { KNOB_U32, KNOB_FAULT, KNOB_STRATEGIES, KNOB_SIZES };
+enum knob_kind { KNOB_U32, KNOB_FAULT, KNOB_STRATEGIES, KNOB_SIZES, KNOB_CPU };
 
 struct dmademo_knob {
 	const char *name;
@@ -100,6 +102,12 @@ static const struct dmademo_knob knobs[] = {
 	KNOB("depth", KNOB_U32, depth, 1, DMADEMO_MAX_DEPTH),
 	KNOB("timeout_ms", KNOB_U32, timeout_ms, 1, DMADEMO_MAX_TIMEOUT_MS),
 	KNOB("inject", KNOB_FAULT, inject, 0, DMADEMO_NR_FAULTS - 1),
+	KNOB("rounds", KNOB_U32, rounds, 1, DMADEMO_MAX_ROUNDS),
+	KNOB("shuffle", KNOB_U32, shuffle, 0, 1),
+	KNOB("seed", KNOB_U32, seed, 0, U32_MAX),
+	KNOB("cpu", KNOB_CPU, cpu, 0, 0),
+	KNOB("touch_bytes", KNOB_U32, touch_bytes, 0, DMADEMO_MAX_SIZE),
+	KNOB("cold", KNOB_U32, cold, 0, 1),
 };
 
 static u32 *knob_u32(struct dmademo_params *p, const struct dmademo_knob *k)
@@ -127,6 +135,19 @@ static int knob_parse(const struct dmademo_knob *k, char *buf,
 						&p->nr_strategies, why);
 	case KNOB_SIZES:
 		return dmademo_parse_sizes(buf, p->sizes, &p->nr_sizes, why);
+	case KNOB_CPU:
+		if (sysfs_streq(buf, "any")) {
+			*knob_u32(p, k) = DMADEMO_CPU_ANY;
+			return 0;
+		}
+		ret = dmademo_parse_u32(buf, 0, nr_cpu_ids - 1, &i, why);
+		if (!ret && !cpu_online(i)) {
+			*why = "not an online CPU";
+			ret = -EINVAL;
+		}
+		if (!ret)
+			*knob_u32(p, k) = i;
+		return ret;
 	}
 	return -EINVAL;
 }
@@ -137,7 +158,8 @@ static int knob_show(struct seq_file *m, void *v)
 	struct dmademo_params p;
 	unsigned int i;
 
-	mutex_lock(&dmademo.lock);
+	if (mutex_lock_killable(&dmademo.lock))
+		return -EINTR;
 	p = dmademo.params;
 	mutex_unlock(&dmademo.lock);
 
@@ -158,6 +180,12 @@ static int knob_show(struct seq_file *m, void *v)
 		for (i = 0; i < p.nr_sizes; i++)
 			seq_printf(m, "%s%u", i ? "," : "", p.sizes[i]);
 		seq_putc(m, '\n');
+		break;
+	case KNOB_CPU:
+		if (*knob_u32(&p, k) == DMADEMO_CPU_ANY)
+			seq_puts(m, "any\n");
+		else
+			seq_printf(m, "%u\n", *knob_u32(&p, k));
 		break;
 	}
 	return 0;
@@ -245,7 +273,8 @@ static bool chan_name_valid(const char *name)
 
 static int channel_show(struct seq_file *m, void *v)
 {
-	mutex_lock(&dmademo.lock);
+	if (mutex_lock_killable(&dmademo.lock))
+		return -EINTR;
 	seq_printf(m, "%s\n", dmademo.chan ? dma_chan_name(dmademo.chan) : "none");
 	mutex_unlock(&dmademo.lock);
 	return 0;
@@ -315,7 +344,9 @@ static ssize_t run_write(struct file *file, const char __user *ubuf,
 			goto out;
 		ret = dmademo_start();
 	} else {
-		mutex_lock(&dmademo.lock);
+		ret = mutex_lock_killable(&dmademo.lock);
+		if (ret)
+			goto out;
 		dmademo_stop();
 	}
 	mutex_unlock(&dmademo.lock);
@@ -337,7 +368,8 @@ static ssize_t copy_read(struct file *file, char __user *ubuf, size_t count,
 {
 	ssize_t ret;
 
-	mutex_lock(&dmademo.lock);
+	if (mutex_lock_killable(&dmademo.lock))
+		return -EINTR;
 	ret = simple_read_from_buffer(ubuf, count, ppos, dmademo.copy_buf,
 				      dmademo.copy_len);
 	mutex_unlock(&dmademo.lock);
@@ -374,26 +406,43 @@ static const struct file_operations copy_fops = {
 	.llseek = default_llseek,
 };
 
+/*
+ * Whether swiotlb bounce buffers are set up for the device: the test of
+ * is_swiotlb_active() (kernel/dma/swiotlb.c), which is no longer exported
+ * by 6.12.
+ */
+static bool swiotlb_active(struct device *dev)
+{
+#ifdef CONFIG_SWIOTLB
+	return dev->dma_io_tlb_mem && dev->dma_io_tlb_mem->nslabs;
+#else
+	return false;
+#endif
+}
+
 /* status and wait */
 
 static void status_print(struct seq_file *m)
 {
 	enum dmademo_state state;
 	char reason[sizeof(dmademo.reason)];
-	u32 done, total, errors;
+	u32 done, total, errors, skipped, seed;
 	int error;
 
 	spin_lock(&dmademo.status_lock);
 	state = dmademo.state;
 	error = dmademo.error;
-	done = dmademo.done;
-	total = dmademo.total;
-	errors = dmademo.errors;
+	/* the run thread updates these without the lock */
+	done = READ_ONCE(dmademo.done);
+	total = READ_ONCE(dmademo.total);
+	errors = READ_ONCE(dmademo.errors);
+	skipped = READ_ONCE(dmademo.skipped);
+	seed = dmademo.seed;
 	strscpy(reason, dmademo.reason, sizeof(reason));
 	spin_unlock(&dmademo.status_lock);
 
-	seq_printf(m, "state=%s done=%u total=%u errors=%u",
-		   state_names[state], done, total, errors);
+	seq_printf(m, "state=%s done=%u total=%u errors=%u skipped=%u seed=%u",
+		   state_names[state], done, total, errors, skipped, seed);
 	if (state == DMADEMO_FAILED)
 		seq_printf(m, " error=%s (%pe)", reason, ERR_PTR(error));
 	seq_putc(m, '\n');
@@ -427,7 +476,8 @@ static int info_show(struct seq_file *m, void *v)
 	seq_printf(m, "kernel=%s\n", utsname()->release);
 	seq_printf(m, "version=%s\n", DMADEMO_VERSION);
 
-	mutex_lock(&dmademo.lock);
+	if (mutex_lock_killable(&dmademo.lock))
+		return -EINTR;
 	chan = dmademo.chan;
 	dev = dmademo_dma_dev();
 	seq_printf(m, "channel=%s\n", chan ? dma_chan_name(chan) : "none");
@@ -438,6 +488,10 @@ static int info_show(struct seq_file *m, void *v)
 		seq_printf(m, "dma_coherent=%d\n", dev_is_dma_coherent(dev));
 		seq_printf(m, "dma_mask_bits=%d\n", fls64(dma_get_mask(dev)));
 		seq_printf(m, "copy_align=%u\n", 1U << chan->device->copy_align);
+		seq_printf(m, "dma_addressing_limited=%d\n", dma_addressing_limited(dev));
+		seq_printf(m, "dma_max_mapping_size=%zu\n", dma_max_mapping_size(dev));
+		seq_printf(m, "swiotlb=%d\n", swiotlb_active(dev));
+		seq_printf(m, "chan_stuck=%d\n", dmademo.chan_stuck);
 	}
 	mutex_unlock(&dmademo.lock);
 
@@ -449,308 +503,11 @@ static int info_show(struct seq_file *m, void *v)
 	seq_printf(m, "max_samples=%u\n", DMADEMO_MAX_SAMPLES);
 	seq_printf(m, "max_size=%u\n", DMADEMO_MAX_SIZE);
 	seq_printf(m, "max_depth=%u\n", DMADEMO_MAX_DEPTH);
+	seq_printf(m, "kmalloc_max_size=%lu\n", (unsigned long)KMALLOC_MAX_SIZE);
+	seq_printf(m, "max_rounds=%u\n", DMADEMO_MAX_ROUNDS);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(info);
-
-/*
- * results and summary print the run that was the last one when they were
- * opened: they hold a reference on it until they are closed. If ended is
- * not NULL, it tells whether that run had ended (its samples are final).
- */
-static struct dmademo_result *result_get(bool *ended)
-{
-	struct dmademo_result *res;
-
-	mutex_lock(&dmademo.lock);
-	res = dmademo.result;
-	if (res)
-		kref_get(&res->ref);
-	if (ended)
-		*ended = !dmademo_running();
-	mutex_unlock(&dmademo.lock);
-	return res;
-}
-
-static void *results_start(struct seq_file *m, loff_t *pos)
-{
-	struct dmademo_result *res = m->private;
-
-	if (!*pos)
-		return SEQ_START_TOKEN;
-	/* rows are published whole: the count is stored after the row */
-	if (!res || *pos > smp_load_acquire(&res->recorded))
-		return NULL;
-	return &res->samples[*pos - 1];
-}
-
-static void *results_next(struct seq_file *m, void *v, loff_t *pos)
-{
-	++*pos;
-	return results_start(m, pos);
-}
-
-static void results_stop(struct seq_file *m, void *v)
-{
-}
-
-/* v in decimal, written backwards so that it ends just before end */
-static char *put_u32_back(char *end, u32 v)
-{
-	do {
-		*--end = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	return end;
-}
-
-#define RESULTS_HEADER "strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok\n"
-#define RESULTS_ROW_MAX	128	/* 11 numbers of 10 digits at most, commas, newline */
-
-/* a row but its strategy name, backwards from end; returns its start */
-static char *results_row(const struct dmademo_result *res,
-			 const struct dmademo_sample *smp, char *end)
-{
-	const struct dmademo_step *st = &res->steps[smp->step];
-	char *b = end;
-	int p;
-
-	*--b = '\n';
-	b = put_u32_back(b, smp->ok);
-	for (p = DMADEMO_NR_PHASES - 1; p >= 0; p--) {
-		*--b = ',';
-		b = put_u32_back(b, smp->ns[p]);
-	}
-	*--b = ',';
-	b = put_u32_back(b, smp - res->samples - st->first);
-	*--b = ',';
-	b = put_u32_back(b, st->size);
-	*--b = ',';
-	return b;
-}
-
-static int results_show(struct seq_file *m, void *v)
-{
-	struct dmademo_result *res = m->private;
-	const struct dmademo_sample *smp = v;
-	char row[RESULTS_ROW_MAX], *b;
-
-	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, RESULTS_HEADER);
-		return 0;
-	}
-	b = results_row(res, smp, row + sizeof(row));
-	seq_puts(m, dmademo_strategy_names[res->steps[smp->step].strategy]);
-	seq_write(m, b, row + sizeof(row) - b);
-	return 0;
-}
-
-/*
- * Once a run has ended its results no longer change: the first reader
- * renders them into one buffer, and every read after that is a copy.
- */
-static void results_render(struct dmademo_result *res)
-{
-	/* pairs with record(): rows are whole up to the count */
-	u32 i, n = smp_load_acquire(&res->recorded);
-	char row[RESULTS_ROW_MAX], *b, *text;
-	size_t len = 0, pos;
-
-	for (i = 0; i < n; i++) {
-		const struct dmademo_sample *smp = &res->samples[i];
-
-		len += strlen(dmademo_strategy_names[res->steps[smp->step].strategy]);
-		len += row + sizeof(row) - results_row(res, smp, row + sizeof(row));
-		if (!(i & 0xffff))
-			cond_resched();
-	}
-	len += strlen(RESULTS_HEADER);
-	text = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
-	if (!text)
-		return;		/* readers format row by row instead */
-	memcpy(text, RESULTS_HEADER, strlen(RESULTS_HEADER));
-	pos = strlen(RESULTS_HEADER);
-	for (i = 0; i < n; i++) {
-		const struct dmademo_sample *smp = &res->samples[i];
-		const char *name = dmademo_strategy_names[res->steps[smp->step].strategy];
-		size_t l = strlen(name);
-
-		memcpy(text + pos, name, l);
-		pos += l;
-		b = results_row(res, smp, row + sizeof(row));
-		memcpy(text + pos, b, row + sizeof(row) - b);
-		pos += row + sizeof(row) - b;
-		if (!(i & 0xffff))
-			cond_resched();
-	}
-	res->text_len = pos;
-	/* readers that see text see its length and every byte of it */
-	smp_store_release(&res->text, text);
-}
-
-static const struct seq_operations results_sops = {
-	.start = results_start,
-	.next = results_next,
-	.stop = results_stop,
-	.show = results_show,
-};
-
-/*
- * seq_read() returns at most one buffer per read(): with the default page,
- * cat's 64 KiB reads would each come back with 4 KiB. A buffer of the
- * size of a typical read saves 15 system calls in 16.
- */
-#define RESULTS_BUF_SIZE	SZ_64K
-
-static int results_open(struct inode *inode, struct file *file)
-{
-	struct dmademo_result *res;
-	struct seq_file *m;
-	bool ended;
-	int ret;
-
-	res = result_get(&ended);
-	ret = seq_open(file, &results_sops);
-	if (ret) {
-		dmademo_result_put(res);
-		return ret;
-	}
-	m = file->private_data;
-	m->private = res;
-	if (res && ended) {
-		mutex_lock(&res->text_lock);
-		if (!res->text)
-			results_render(res);
-		mutex_unlock(&res->text_lock);
-		if (res->text)
-			return 0;
-	}
-	/* as single_open_size() does; without it, seq_read() takes a page */
-	m->buf = kvmalloc(RESULTS_BUF_SIZE, GFP_KERNEL);
-	if (m->buf)
-		m->size = RESULTS_BUF_SIZE;
-	return 0;
-}
-
-/*
- * The rendered text once there is one, else row by row. The bytes are the
- * same either way, so a reader that opened during the run and reads on
- * after the text appeared continues at the same offset.
- */
-static const char *results_text(struct file *file, size_t *len)
-{
-	struct dmademo_result *res = ((struct seq_file *)file->private_data)->private;
-
-	/* pairs with results_render(): text before the pointer to it */
-	if (!res || !smp_load_acquire(&res->text))
-		return NULL;
-	*len = res->text_len;
-	return res->text;
-}
-
-static ssize_t results_read(struct file *file, char __user *ubuf, size_t count,
-			    loff_t *ppos)
-{
-	const char *text;
-	size_t len;
-
-	text = results_text(file, &len);
-	if (text)
-		return simple_read_from_buffer(ubuf, count, ppos, text, len);
-	return seq_read(file, ubuf, count, ppos);
-}
-
-static loff_t results_llseek(struct file *file, loff_t off, int whence)
-{
-	size_t len;
-
-	if (results_text(file, &len))
-		return fixed_size_llseek(file, off, whence, len);
-	return seq_lseek(file, off, whence);
-}
-
-static int results_release(struct inode *inode, struct file *file)
-{
-	struct dmademo_result *res = ((struct seq_file *)file->private_data)->private;
-
-	dmademo_result_put(res);
-	return seq_release(inode, file);
-}
-
-static const struct file_operations results_fops = {
-	.owner = THIS_MODULE,
-	.open = results_open,
-	.read = results_read,
-	.llseek = results_llseek,
-	.release = results_release,
-};
-
-static void seq_put_mbps(struct seq_file *m, u64 bytes, u64 ns)
-{
-	u32 frac;
-	u64 mbps = div_u64_rem(dmademo_mbps_x100(bytes, ns), 100, &frac);
-
-	seq_printf(m, ",%llu.%02u", mbps, frac);
-}
-
-static int summary_show(struct seq_file *m, void *v)
-{
-	struct dmademo_result *res = m->private;
-	unsigned int i, done;
-	int p;
-
-	seq_puts(m, "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step\n");
-	if (!res)
-		return 0;
-	/* pairs with the run thread's release: stats before the count */
-	done = smp_load_acquire(&res->steps_done);
-	for (i = 0; i < done; i++) {
-		const struct dmademo_step *st = &res->steps[i];
-
-		if (!st->n)
-			continue;
-		for (p = 0; p < DMADEMO_NR_PHASES; p++) {
-			const struct dmademo_stats *s = &st->stats[p];
-
-			seq_printf(m, "%s,%u,%s,%u,%u,%u,%u,%u,%u,%u,%u",
-				   dmademo_strategy_names[st->strategy],
-				   st->size, phase_names[p], s->n, s->min,
-				   s->p50, s->p90, s->p99, s->max, s->mean,
-				   s->stddev);
-			seq_put_mbps(m, st->size, s->p50);
-			seq_put_mbps(m, (u64)st->size * st->n, st->wall_ns);
-			seq_putc(m, '\n');
-		}
-	}
-	return 0;
-}
-
-static int summary_open(struct inode *inode, struct file *file)
-{
-	struct dmademo_result *res = result_get(NULL);
-	int ret;
-
-	ret = single_open(file, summary_show, res);
-	if (ret)
-		dmademo_result_put(res);
-	return ret;
-}
-
-static int summary_release(struct inode *inode, struct file *file)
-{
-	struct dmademo_result *res = ((struct seq_file *)file->private_data)->private;
-
-	dmademo_result_put(res);
-	return single_release(inode, file);
-}
-
-static const struct file_operations summary_fops = {
-	.owner = THIS_MODULE,
-	.open = summary_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = summary_release,
-};
 
 void dmademo_debugfs_init(void)
 {
@@ -766,7 +523,7 @@ void dmademo_debugfs_init(void)
 	debugfs_create_file("status", 0400, dir, NULL, &status_fops);
 	debugfs_create_file("wait", 0400, dir, NULL, &wait_fops);
 	debugfs_create_file("info", 0400, dir, NULL, &info_fops);
-	debugfs_create_file("results", 0400, dir, NULL, &results_fops);
-	debugfs_create_file("summary", 0400, dir, NULL, &summary_fops);
+	debugfs_create_file("results", 0400, dir, NULL, &dmademo_results_fops);
+	debugfs_create_file("summary", 0400, dir, NULL, &dmademo_summary_fops);
 	dmademo.dir = dir;
 }

@@ -4,8 +4,9 @@
  *
  * Shared types. Data flows one way: the knobs fill dmademo.params; "start"
  * copies them into a new dmademo_result; the run thread fills the result's
- * preallocated samples and, at the end of each step, its statistics; the
- * debugfs readers print the result they took a reference on.
+ * preallocated samples and, when a (strategy, size) cell has run its last
+ * round, the cell's statistics; the debugfs readers print the result they
+ * took a reference on.
  */
 #ifndef DMADEMO_H
 #define DMADEMO_H
@@ -14,6 +15,8 @@
 
 #include <linux/dmaengine.h>
 #include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/sizes.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -22,22 +25,31 @@
 #include "parse.h"
 #include "stats.h"
 
-#define DMADEMO_VERSION		"1.0.0"
+#define DMADEMO_VERSION		"1.1.0"
 #define DMADEMO_MAX_ITERATIONS	1000000U
-#define DMADEMO_MAX_SAMPLES	2000000U	/* per run: 72 MB of samples */
+#define DMADEMO_MAX_SAMPLES	2000000U	/* per run: 104 MB of samples */
+#define DMADEMO_MAX_ROUNDS	1000U
+#define DMADEMO_EVICT_BYTES	SZ_8M	/* cold runs: more than any Pi's last-level cache */
 #define DMADEMO_MAX_DEPTH	64U
 #define DMADEMO_MAX_TIMEOUT_MS	60000U
 #define DMADEMO_COPY_MAX	PAGE_SIZE
 
+/*
+ * The phases of one transfer, in the order of the results columns. Each
+ * runs from one timestamp to the next, so they add up to TOTAL exactly.
+ */
 enum dmademo_phase {
 	DMADEMO_FILL,		/* CPU writes the source pattern */
 	DMADEMO_TO_DEV,		/* ownership to the device: map or sync */
 	DMADEMO_PREP,		/* dmaengine_prep_dma_memcpy() */
 	DMADEMO_SUBMIT,		/* dmaengine_submit() + dma_async_issue_pending() */
-	DMADEMO_WAIT,		/* until the transfer completed */
+	DMADEMO_WAIT,		/* end of submit to the completion callback */
 	DMADEMO_TO_CPU,		/* ownership back to the CPU: unmap or sync */
 	DMADEMO_READ,		/* CPU reads (and verifies) the destination */
-	DMADEMO_TOTAL,
+	DMADEMO_TOTAL,		/* first timestamp to last: the sum of the others */
+	DMADEMO_WAKE,		/* callback to the thread taking the transfer back */
+	DMADEMO_ALLOC,		/* per-transfer allocation (pool) */
+	DMADEMO_FREE,		/* per-transfer free (pool) */
 	DMADEMO_NR_PHASES
 };
 
@@ -48,6 +60,8 @@ enum dmademo_state {
 	DMADEMO_STOPPED,
 	DMADEMO_FAILED,
 };
+
+#define DMADEMO_CPU_ANY		U32_MAX
 
 struct dmademo_params {
 	u8 strategies[DMADEMO_NR_STRATEGIES];
@@ -61,23 +75,44 @@ struct dmademo_params {
 	u32 depth;
 	u32 timeout_ms;
 	u32 inject;		/* enum dmademo_fault, applied once per run */
+	u32 rounds;		/* the whole sweep, repeated */
+	u32 shuffle;		/* strategies in a seeded order within a size */
+	u32 seed;		/* 0: a new one each run */
+	u32 cpu;		/* the run thread's CPU, or DMADEMO_CPU_ANY */
+	u32 touch_bytes;	/* bytes the CPU fills and reads; 0: all */
+	u32 cold;		/* evict the caches before every transfer */
 };
 
 /* One recorded transfer. Times saturate at U32_MAX ns (4.29 s). */
 struct dmademo_sample {
 	u32 ns[DMADEMO_NR_PHASES];
 	u16 step;
+	u16 cpu;		/* where the run thread recorded it */
+	u16 irq_cpu;		/* where the completion callback ran */
 	u8 ok;
 };
 
-/* One (strategy, size) of a run. */
-struct dmademo_step {
+/* One (strategy, size): its statistics over every round. */
+struct dmademo_cell {
 	u8 strategy;
 	u32 size;
+	u32 n;			/* transfers that completed and verified */
+	u32 failed;		/* recorded transfers left out of the statistics */
+	u32 steps_left;		/* rounds still to run */
+	u64 wall_ns;		/* summed over its steps */
+	bool need_sync;		/* dma_need_sync() on its streaming handles */
+	bool ready;		/* final; smp_store_release() */
+	int skip_err;		/* why it cannot run, if it cannot */
+	char skip[80];
+	struct dmademo_stats stats[DMADEMO_NR_PHASES];
+};
+
+/* One round of one cell, as the run thread meets it. */
+struct dmademo_step {
+	u16 cell;
+	u16 round;
 	u32 first;		/* index of its first sample */
 	u32 n;			/* samples recorded */
-	u64 wall_ns;		/* first fill to last read of the recorded ones */
-	struct dmademo_stats stats[DMADEMO_NR_PHASES];
 };
 
 /*
@@ -87,16 +122,20 @@ struct dmademo_step {
 struct dmademo_result {
 	struct kref ref;
 	struct dmademo_params params;
+	struct dma_chan *chan;		/* handed over under dmademo.lock */
+	u32 seed;			/* the one used */
+	unsigned int nr_cells;
 	unsigned int nr_steps;
-	unsigned int steps_done;	/* with stats; smp_store_release() */
+	struct dmademo_step *steps;	/* in the order they run */
 	u32 recorded;			/* samples written; smp_store_release() */
 	u32 capacity;
 	struct dmademo_sample *samples;
-	u32 *scratch;			/* one phase of one step, for sorting */
+	u32 *scratch;			/* one phase of one cell, for sorting */
+	void *evict;			/* for cold runs: larger than any cache */
 	struct mutex text_lock;		/* renders text once */
 	char *text;			/* results as CSV, once the run has ended */
 	size_t text_len;
-	struct dmademo_step steps[];
+	struct dmademo_cell cells[];
 };
 
 struct dmademo {
@@ -104,14 +143,19 @@ struct dmademo {
 	struct dmademo_params params;
 	struct dma_chan *chan;
 	bool chan_from_dt;
+	struct device *dt_dev;		/* the one bound devicetree node */
 	struct dmademo_result *result;	/* the last run's, or NULL */
 	struct task_struct *thread;
 
-	spinlock_t status_lock;		/* state and error */
-	enum dmademo_state state;
+	spinlock_t status_lock;		/* everything below up to state_wq */
+	enum dmademo_state state;	/* also read with READ_ONCE() */
 	int error;
-	char reason[96];
-	u32 done, total, errors;	/* written by the run thread only */
+	char reason[160];
+	u32 done, total, errors, skipped; /* WRITE_ONCE() by the run thread */
+	u32 seed;
+	/* buffers that a channel that could not be stopped may still write */
+	struct list_head stuck;		/* freed when it is released */
+	bool chan_stuck;
 	wait_queue_head_t state_wq;	/* woken when a run ends */
 
 	void *copy_buf;			/* what "copy" last copied */
@@ -127,17 +171,28 @@ extern struct dmademo dmademo;
 int dmademo_chan_select(const char *name);
 struct device *dmademo_dma_dev(void);
 
+/* clock.c */
+void dmademo_measure_clock(void);
+
 /* run.c */
+int dmademo_thread(void *data);
+
+/* control.c */
 int dmademo_start(void);
 void dmademo_stop(void);
 void dmademo_result_put(struct dmademo_result *res);
 int dmademo_copy(const void *src, size_t len);
-void dmademo_measure_clock(void);
+void dmademo_stuck_free(void);
 __printf(3, 4)
 void dmademo_set_state(enum dmademo_state state, int error, const char *fmt, ...);
 bool dmademo_running(void);
 
 /* debugfs.c */
 void dmademo_debugfs_init(void);
+
+/* export.c */
+extern const char * const dmademo_phase_names[DMADEMO_NR_PHASES];
+extern const struct file_operations dmademo_results_fops;
+extern const struct file_operations dmademo_summary_fops;
 
 #endif /* DMADEMO_H */

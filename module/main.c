@@ -21,6 +21,7 @@ struct dmademo dmademo = {
 	.lock = __MUTEX_INITIALIZER(dmademo.lock),
 	.status_lock = __SPIN_LOCK_UNLOCKED(dmademo.status_lock),
 	.state_wq = __WAIT_QUEUE_HEAD_INITIALIZER(dmademo.state_wq),
+	.stuck = LIST_HEAD_INIT(dmademo.stuck),
 	.params = {
 		.strategies = {
 			DMADEMO_COHERENT, DMADEMO_POOL, DMADEMO_STREAMING,
@@ -35,6 +36,9 @@ struct dmademo dmademo = {
 		.touch = 1,
 		.depth = 1,
 		.timeout_ms = 1000,
+		.rounds = 1,
+		.shuffle = 1,
+		.cpu = DMADEMO_CPU_ANY,
 	},
 };
 
@@ -43,17 +47,34 @@ struct device *dmademo_dma_dev(void)
 	return dmademo.chan ? dmaengine_get_dma_device(dmademo.chan) : NULL;
 }
 
+/*
+ * Holding a channel makes it private to dmademo: no other client can
+ * request it until it is released. Releasing it frees what a channel that
+ * could not be stopped kept (its driver's free_chan_resources has run).
+ */
 static void dmademo_chan_set(struct dma_chan *chan, bool from_dt)
 {
-	if (dmademo.chan)
+	if (dmademo.chan) {
 		dma_release_channel(dmademo.chan);
+		dmademo_stuck_free();
+	}
 	dmademo.chan = chan;
 	dmademo.chan_from_dt = from_dt;
 }
 
+/*
+ * A transfer that times out must be stopped before its buffers are freed:
+ * a channel whose driver cannot terminate is never used.
+ */
+static bool dmademo_chan_usable(struct dma_chan *chan)
+{
+	return chan->device->device_terminate_all;
+}
+
 static bool dmademo_chan_filter(struct dma_chan *chan, void *name)
 {
-	return !strcmp(dma_chan_name(chan), name);
+	return (!name || !strcmp(dma_chan_name(chan), name)) &&
+	       dmademo_chan_usable(chan);
 }
 
 /*
@@ -76,15 +97,16 @@ int dmademo_chan_select(const char *name)
 	dma_cap_zero(mask);
 	dma_cap_set(DMA_MEMCPY, mask);
 	if (!strcmp(name, "any")) {
-		chan = dma_request_chan_by_mask(&mask);
-		if (IS_ERR(chan)) {
-			pr_err("channel: no free DMA_MEMCPY channel (%pe)\n", chan);
-			return PTR_ERR(chan);
+		chan = dma_request_channel(mask, dmademo_chan_filter, NULL);
+		if (!chan) {
+			pr_err("channel: no free DMA_MEMCPY channel that can be terminated\n");
+			return -ENODEV;
 		}
 	} else {
 		chan = dma_request_channel(mask, dmademo_chan_filter, (void *)name);
 		if (!chan) {
-			pr_err("channel: no free DMA_MEMCPY channel named '%s'\n", name);
+			pr_err("channel: no free DMA_MEMCPY channel named '%s' that can be terminated\n",
+			       name);
 			return -ENODEV;
 		}
 	}
@@ -102,21 +124,54 @@ static void dmademo_dt_release(void *data)
 		dmademo_stop();
 		dmademo_chan_set(NULL, false);
 	}
+	dmademo.dt_dev = NULL;
+	mutex_unlock(&dmademo.lock);
+}
+
+/* One node at a time: the module has one channel and one set of knobs. */
+static int dmademo_dt_claim(struct device *dev)
+{
+	int ret = 0;
+
+	mutex_lock(&dmademo.lock);
+	if (dmademo.dt_dev) {
+		dev_err(dev, "%s is bound already: one dmademo node at a time\n",
+			dev_name(dmademo.dt_dev));
+		ret = -EBUSY;
+	} else {
+		dmademo.dt_dev = dev;
+	}
+	mutex_unlock(&dmademo.lock);
+	return ret;
+}
+
+static void dmademo_dt_unclaim(void)
+{
+	mutex_lock(&dmademo.lock);
+	dmademo.dt_dev = NULL;
 	mutex_unlock(&dmademo.lock);
 }
 
 static int dmademo_probe(struct platform_device *pdev)
 {
 	struct dma_chan *chan;
+	int ret;
 
+	ret = dmademo_dt_claim(&pdev->dev);
+	if (ret)
+		return ret;
 	chan = dma_request_chan(&pdev->dev, "memcpy");
-	if (IS_ERR(chan))
-		return dev_err_probe(&pdev->dev, PTR_ERR(chan),
-				     "no \"memcpy\" DMA channel\n");
-	if (!dma_has_cap(DMA_MEMCPY, chan->device->cap_mask)) {
-		dma_release_channel(chan);
-		dev_err(&pdev->dev, "%s cannot do DMA_MEMCPY\n", dma_chan_name(chan));
-		return -EINVAL;
+	if (IS_ERR(chan)) {
+		ret = dev_err_probe(&pdev->dev, PTR_ERR(chan),
+				    "no \"memcpy\" DMA channel\n");
+		goto err_unclaim;
+	}
+	if (!dma_has_cap(DMA_MEMCPY, chan->device->cap_mask) ||
+	    !dmademo_chan_usable(chan)) {
+		dev_err(&pdev->dev, "%s cannot do DMA_MEMCPY or cannot be terminated\n",
+			dma_chan_name(chan));
+		ret = -EINVAL;
+		goto err_release;
 	}
 
 	mutex_lock(&dmademo.lock);
@@ -127,6 +182,12 @@ static int dmademo_probe(struct platform_device *pdev)
 
 	/* no .remove: its prototype changed in 6.11, devm actions did not */
 	return devm_add_action_or_reset(&pdev->dev, dmademo_dt_release, NULL);
+
+err_release:
+	dma_release_channel(chan);
+err_unclaim:
+	dmademo_dt_unclaim();
+	return ret;
 }
 
 static const struct of_device_id dmademo_of_match[] = {

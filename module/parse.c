@@ -26,6 +26,8 @@ const char * const dmademo_fault_names[DMADEMO_NR_FAULTS] = {
 	[DMADEMO_FAULT_TIMEOUT]	   = "timeout",
 	[DMADEMO_FAULT_SKIP_UNMAP] = "skip-unmap",
 	[DMADEMO_FAULT_WRONG_DIR]  = "wrong-dir",
+	[DMADEMO_FAULT_STUCK]	   = "stuck",
+	[DMADEMO_FAULT_OVERRUN]	   = "overrun",
 };
 
 int dmademo_parse_u32(const char *buf, u32 min, u32 max, u32 *val,

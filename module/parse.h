@@ -31,6 +31,8 @@ enum dmademo_fault {
 	DMADEMO_FAULT_TIMEOUT,		/* submit without issue_pending: the wait times out */
 	DMADEMO_FAULT_SKIP_UNMAP,	/* streaming: leak one source mapping */
 	DMADEMO_FAULT_WRONG_DIR,	/* streaming-sync: sync_for_cpu in the wrong direction */
+	DMADEMO_FAULT_STUCK,		/* like timeout, and the channel cannot be stopped */
+	DMADEMO_FAULT_OVERRUN,		/* a byte past a coherent destination: the guard sees it */
 	DMADEMO_NR_FAULTS
 };
 

@@ -71,3 +71,29 @@ u64 dmademo_mbps_x100(u64 bytes, u64 ns)
 	/* bytes/ns = GB/s; * 1000 = MB/s; * 100 for two decimals */
 	return ns ? div64_u64(bytes * 100000, ns) : 0;
 }
+
+/* xorshift32: a small, seedable sequence; a zero state would stay zero */
+static u32 next_random(u32 *state)
+{
+	u32 x = *state ?: 1;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return x;
+}
+
+void dmademo_shuffle(u8 *v, unsigned int n, u32 *state)
+{
+	unsigned int i, j;
+	u8 t;
+
+	/* Fisher-Yates; the modulo bias is immaterial for n <= 255 */
+	for (i = n; i > 1; i--) {
+		j = next_random(state) % i;
+		t = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+}

@@ -29,4 +29,10 @@ u32 dmademo_percentile(const u32 *sorted, u32 n, unsigned int pct);
 /* bytes / ns as MB/s (10^6 bytes), times 100: two decimals, 0 for ns == 0 */
 u64 dmademo_mbps_x100(u64 bytes, u64 ns);
 
+/*
+ * Shuffles v[0..n) in place from *state (xorshift32), which it advances:
+ * the same state gives the same order, so a seeded run can be repeated.
+ */
+void dmademo_shuffle(u8 *v, unsigned int n, u32 *state);
+
 #endif /* DMADEMO_STATS_H */

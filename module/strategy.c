@@ -3,50 +3,78 @@
  * The buffer strategies, as a driver would use each one:
  *
  *   coherent        dma_alloc_coherent(): no ownership changes at all
- *   pool            dma_pool_alloc(): coherent memory in small blocks
+ *   pool            dma_pool_alloc()/dma_pool_free() around every transfer
  *   streaming       kmalloc() + dma_map_single()/dma_unmap_single() per transfer
  *   streaming-sync  kmalloc() mapped once + dma_sync_single_for_{device,cpu}()
  *   noncoherent     dma_alloc_noncoherent() + dma_sync_single_for_{device,cpu}()
  *   cpu             kmalloc() + memcpy(): the baseline without DMA
  *
  * Sources are mapped DMA_TO_DEVICE, destinations DMA_FROM_DEVICE, all on
- * the DMA controller's device.
+ * the DMA controller's device. Buffers start owned by the CPU, which fills
+ * the source first.
  */
 #include "dmademo.h"
 
 #include <linux/dmapool.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "strategy.h"
 
 #define GFP_BUF		(GFP_KERNEL | __GFP_NOWARN)
+#define GUARD_BYTE	0xa5
 
-/* coherent */
+/*
+ * coherent: destinations carry `guard` bytes on each side, checked after
+ * every verified transfer. The CPU sees this memory as the engine left it,
+ * so a write outside the destination shows; the descriptors and lengths
+ * are the same for every strategy.
+ */
 
 static int coherent_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
+	size_t dlen = b->len + 2 * b->guard;
+	u8 *dst;
+
 	s->src = dma_alloc_coherent(b->dev, b->len, &s->src_dma, GFP_BUF);
 	if (!s->src)
 		return -ENOMEM;
-	s->dst = dma_alloc_coherent(b->dev, b->len, &s->dst_dma, GFP_BUF);
-	if (!s->dst) {
+	dst = dma_alloc_coherent(b->dev, dlen, &s->dst_dma, GFP_BUF);
+	if (!dst) {
 		dma_free_coherent(b->dev, b->len, s->src, s->src_dma);
 		return -ENOMEM;
 	}
+	memset(dst, GUARD_BYTE, dlen);
+	s->dst = dst + b->guard;
+	s->dst_dma += b->guard;
 	return 0;
 }
 
 static void coherent_free(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	dma_free_coherent(b->dev, b->len, s->dst, s->dst_dma);
+	dma_free_coherent(b->dev, b->len + 2 * b->guard, (u8 *)s->dst - b->guard,
+			  s->dst_dma - b->guard);
 	dma_free_coherent(b->dev, b->len, s->src, s->src_dma);
 }
 
-/* pool */
+bool dmademo_guard_ok(struct dmademo_bufs *b, struct dmademo_slot *s)
+{
+	u8 *dst = s->dst;
+
+	return !b->guard ||
+	       (!memchr_inv(dst - b->guard, GUARD_BYTE, b->guard) &&
+		!memchr_inv(dst + b->len, GUARD_BYTE, b->guard));
+}
+
+/*
+ * pool: what pools are for, many small short-lived blocks. Blocks come and
+ * go with every transfer, in the timed alloc and free phases; blocks are
+ * aligned to the cache line (no two share one) and to the copy alignment.
+ */
 
 static int pool_setup(struct dmademo_bufs *b)
 {
-	b->pool = dma_pool_create(KBUILD_MODNAME, b->dev, b->len, sizeof(u64), 0);
+	b->pool = dma_pool_create(KBUILD_MODNAME, b->dev, b->len, b->align, 0);
 	return b->pool ? 0 : -ENOMEM;
 }
 
@@ -55,7 +83,7 @@ static void pool_teardown(struct dmademo_bufs *b)
 	dma_pool_destroy(b->pool);
 }
 
-static int pool_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
+static int pool_get(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
 	s->src = dma_pool_alloc(b->pool, GFP_BUF, &s->src_dma);
 	if (!s->src)
@@ -68,7 +96,7 @@ static int pool_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 	return 0;
 }
 
-static void pool_free(struct dmademo_bufs *b, struct dmademo_slot *s)
+static void pool_put(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
 	dma_pool_free(b->pool, s->dst, s->dst_dma);
 	dma_pool_free(b->pool, s->src, s->src_dma);
@@ -116,26 +144,7 @@ static void streaming_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 		dma_unmap_single(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
 }
 
-/* streaming-sync: mapped for the whole step, synced around every transfer */
-
-static int mapped_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
-{
-	int ret = kmalloc_alloc(b, s);
-
-	if (ret)
-		return ret;
-	ret = streaming_to_dev(b, s);
-	if (ret)
-		kmalloc_free(b, s);
-	return ret;
-}
-
-static void mapped_free(struct dmademo_bufs *b, struct dmademo_slot *s)
-{
-	dma_unmap_single(b->dev, s->dst_dma, b->len, DMA_FROM_DEVICE);
-	dma_unmap_single(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
-	kmalloc_free(b, s);
-}
+/* streaming-sync and noncoherent: synced around every transfer */
 
 static int sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
@@ -154,7 +163,34 @@ static void sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 	dma_sync_single_for_cpu(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
 }
 
-/* noncoherent */
+/*
+ * streaming-sync: mapped for the whole step. dma_map_single() hands the
+ * buffers to the device; the first fill must not come before they are
+ * handed back, so they are synced for the CPU at once.
+ */
+static int mapped_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
+{
+	int ret = kmalloc_alloc(b, s);
+
+	if (ret)
+		return ret;
+	ret = streaming_to_dev(b, s);
+	if (ret) {
+		kmalloc_free(b, s);
+		return ret;
+	}
+	sync_to_cpu(b, s);
+	return 0;
+}
+
+static void mapped_free(struct dmademo_bufs *b, struct dmademo_slot *s)
+{
+	dma_unmap_single(b->dev, s->dst_dma, b->len, DMA_FROM_DEVICE);
+	dma_unmap_single(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
+	kmalloc_free(b, s);
+}
+
+/* noncoherent: dma_alloc_noncoherent() memory starts owned by the CPU */
 
 static int noncoherent_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
@@ -190,14 +226,17 @@ static const struct dmademo_ops coherent_ops = {
 	.alloc_what = "dma_alloc_coherent",
 	.alloc = coherent_alloc,
 	.free = coherent_free,
+	.guarded = true,
+	.faults = BIT(DMADEMO_FAULT_OVERRUN),
 };
 
 static const struct dmademo_ops pool_ops = {
 	.alloc_what = "dma_pool_alloc",
 	.setup = pool_setup,
 	.teardown = pool_teardown,
-	.alloc = pool_alloc,
-	.free = pool_free,
+	.get = pool_get,
+	.put = pool_put,
+	.max_size = PAGE_SIZE,
 };
 
 static const struct dmademo_ops streaming_ops = {
@@ -206,6 +245,8 @@ static const struct dmademo_ops streaming_ops = {
 	.free = kmalloc_free,
 	.to_dev = streaming_to_dev,
 	.to_cpu = streaming_to_cpu,
+	.map_per_transfer = true,
+	.kmalloc = true,
 	.faults = BIT(DMADEMO_FAULT_SKIP_UNMAP),
 };
 
@@ -215,6 +256,7 @@ static const struct dmademo_ops streaming_sync_ops = {
 	.free = mapped_free,
 	.to_dev = sync_to_dev,
 	.to_cpu = sync_to_cpu,
+	.kmalloc = true,
 	.faults = BIT(DMADEMO_FAULT_WRONG_DIR),
 };
 
@@ -231,6 +273,7 @@ static const struct dmademo_ops cpu_ops = {
 	.alloc_what = "kmalloc",
 	.alloc = kmalloc_alloc,
 	.free = kmalloc_free,
+	.kmalloc = true,
 	.cpu_copy = true,
 };
 
@@ -243,20 +286,70 @@ const struct dmademo_ops *const dmademo_ops[DMADEMO_NR_STRATEGIES] = {
 	[DMADEMO_CPU]		 = &cpu_ops,
 };
 
+/*
+ * A size the strategy can never reach, whatever memory is free: refused
+ * before the run, with the limit in why. 0 if it can be tried.
+ */
+int dmademo_size_check(const struct dmademo_ops *ops, struct device *dev,
+		       size_t len, char *why, size_t why_len)
+{
+	if (ops->max_size && len > ops->max_size) {
+		snprintf(why, why_len,
+			 "larger than %zu B: blocks above a page are each a dma_alloc_coherent()",
+			 ops->max_size);
+		return -EINVAL;
+	}
+	if (ops->kmalloc && len > KMALLOC_MAX_SIZE) {
+		snprintf(why, why_len, "larger than KMALLOC_MAX_SIZE (%lu B)",
+			 (unsigned long)KMALLOC_MAX_SIZE);
+		return -E2BIG;
+	}
+	if (ops->to_dev && ops->kmalloc && len > dma_max_mapping_size(dev)) {
+		snprintf(why, why_len, "larger than dma_max_mapping_size (%zu B)",
+			 dma_max_mapping_size(dev));
+		return -E2BIG;
+	}
+	return 0;
+}
+
+/*
+ * Whether the step's streaming mappings need syncing: on a non-coherent
+ * device always; on a coherent one only when they bounce through swiotlb.
+ * Strategies that map per transfer are tried on a mapping made here.
+ */
+bool dmademo_bufs_need_sync(struct dmademo_bufs *b)
+{
+	struct dmademo_slot *s = &b->slot[0];
+	bool need;
+
+	if (!b->ops->to_dev)
+		return false;
+	if (b->ops->map_per_transfer && b->ops->to_dev(b, s))
+		return false;
+	need = dma_need_sync(b->dev, s->src_dma) || dma_need_sync(b->dev, s->dst_dma);
+	if (b->ops->map_per_transfer)
+		b->ops->to_cpu(b, s);
+	return need;
+}
+
 struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 					struct device *dev, size_t len,
-					unsigned int nr)
+					size_t align, unsigned int nr)
 {
 	struct dmademo_bufs *b;
-	unsigned int i;
+	unsigned int i = 0;
 	int ret;
 
 	b = kzalloc(struct_size(b, slot, nr), GFP_KERNEL);
 	if (!b)
 		return ERR_PTR(-ENOMEM);
+	b->ops = ops;
 	b->dev = dev;
 	b->len = len;
+	b->align = align;
+	b->guard = ops->guarded ? align : 0;
 	b->nr = nr;
+	INIT_LIST_HEAD(&b->stuck);
 
 	if (ops->setup) {
 		ret = ops->setup(b);
@@ -265,9 +358,12 @@ struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 	}
 	for (i = 0; i < nr; i++) {
 		b->slot[i].bufs = b;
-		ret = ops->alloc(b, &b->slot[i]);
-		if (ret)
-			goto err_slots;
+		init_completion(&b->slot[i].done);
+		if (ops->alloc) {
+			ret = ops->alloc(b, &b->slot[i]);
+			if (ret)
+				goto err_slots;
+		}
 	}
 	return b;
 
@@ -281,12 +377,20 @@ err_free:
 	return ERR_PTR(ret);
 }
 
-void dmademo_bufs_free(const struct dmademo_ops *ops, struct dmademo_bufs *b)
+/* Frees the buffers; every slot has been taken back from the device. */
+void dmademo_bufs_free(struct dmademo_bufs *b)
 {
+	const struct dmademo_ops *ops = b->ops;
 	unsigned int i;
 
-	for (i = 0; i < b->nr; i++)
-		ops->free(b, &b->slot[i]);
+	for (i = 0; i < b->nr; i++) {
+		if (b->slot[i].mapped && ops->to_cpu)
+			ops->to_cpu(b, &b->slot[i]);
+		if (b->slot[i].held)
+			ops->put(b, &b->slot[i]);
+		if (ops->free)
+			ops->free(b, &b->slot[i]);
+	}
 	if (ops->teardown)
 		ops->teardown(b);
 	kfree(b);

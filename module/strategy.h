@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The buffer strategies behind one ops table, so that the timed loop has no
- * switch: alloc/free outside the timed loop, to_dev/to_cpu inside it.
+ * switch: alloc/free outside the timed loop, get/put/to_dev/to_cpu inside.
  */
 #ifndef DMADEMO_STRATEGY_H
 #define DMADEMO_STRATEGY_H
@@ -10,6 +10,7 @@
 
 #include <linux/completion.h>
 #include <linux/dma-mapping.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 struct dmademo_bufs;
@@ -19,9 +20,11 @@ struct dmademo_slot {
 	void *src, *dst;
 	dma_addr_t src_dma, dst_dma;
 	bool mapped;			/* to_dev done, to_cpu not yet */
+	bool held;			/* get done, put not yet */
 	struct completion done;		/* completed by the DMA callback */
 	enum dmaengine_tx_result result;
-	u64 start_ns;			/* when its fill began */
+	u16 irq_cpu;			/* where the callback ran */
+	u64 start_ns;			/* its first timestamp */
 	u64 submit_ns;			/* when it was issued */
 	u64 done_ns;			/* when the callback ran */
 	u64 ns[DMADEMO_NR_PHASES];	/* time spent in each phase */
@@ -33,8 +36,12 @@ struct dmademo_slot {
 
 /* The buffers of one step: one slot per transfer in flight. */
 struct dmademo_bufs {
+	struct list_head stuck;		/* on dmademo.stuck, see dmademo_quiesce() */
+	const struct dmademo_ops *ops;
 	struct device *dev;		/* the DMA controller's device */
 	size_t len;
+	size_t align;			/* of pool blocks; guard bytes */
+	size_t guard;			/* bytes checked on each side of a destination */
 	unsigned int nr;
 	struct dma_pool *pool;
 	struct dmademo_slot slot[];
@@ -44,20 +51,36 @@ struct dmademo_ops {
 	const char *alloc_what;		/* for error messages */
 	int (*setup)(struct dmademo_bufs *b);
 	void (*teardown)(struct dmademo_bufs *b);
+	/* per step; NULL when buffers come per transfer */
 	int (*alloc)(struct dmademo_bufs *b, struct dmademo_slot *s);
 	void (*free)(struct dmademo_bufs *b, struct dmademo_slot *s);
+	/* per transfer, timed as the alloc and free phases; may be NULL */
+	int (*get)(struct dmademo_bufs *b, struct dmademo_slot *s);
+	void (*put)(struct dmademo_bufs *b, struct dmademo_slot *s);
 	/* NULL where ownership never changes hands: the phase is recorded as 0 */
 	int (*to_dev)(struct dmademo_bufs *b, struct dmademo_slot *s);
 	void (*to_cpu)(struct dmademo_bufs *b, struct dmademo_slot *s);
+	bool map_per_transfer;		/* to_dev maps, to_cpu unmaps */
+	bool guarded;			/* destinations have guard bytes */
+	bool kmalloc;			/* buffers from kmalloc() */
+	size_t max_size;		/* 0: no limit of its own */
 	bool cpu_copy;			/* memcpy instead of DMA */
 	u32 faults;			/* BIT(enum dmademo_fault) it can inject */
 };
 
 extern const struct dmademo_ops *const dmademo_ops[DMADEMO_NR_STRATEGIES];
 
+int dmademo_size_check(const struct dmademo_ops *ops, struct device *dev,
+		       size_t len, char *why, size_t why_len);
 struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 					struct device *dev, size_t len,
-					unsigned int nr);
-void dmademo_bufs_free(const struct dmademo_ops *ops, struct dmademo_bufs *b);
+					size_t align, unsigned int nr);
+void dmademo_bufs_free(struct dmademo_bufs *b);
+bool dmademo_bufs_need_sync(struct dmademo_bufs *b);
+bool dmademo_guard_ok(struct dmademo_bufs *b, struct dmademo_slot *s);
+
+/* run.c */
+void dmademo_callback(void *arg, const struct dmaengine_result *result);
+bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck);
 
 #endif /* DMADEMO_STRATEGY_H */

@@ -89,7 +89,7 @@ dmademo_run() {
 	set_knobs channel="$CH" strategy="$1" sizes="$3" iterations="$N" warmup=0 \
 		verify=0 touch=0 depth="$2" inject=none || { fail "dmademo $1: knobs"; return 1; }
 	_st=$(run_wait)
-	if [ "$_st" != "state=done done=$N total=$N errors=0" ]; then
+	if [ "$_st" != "state=done done=$N total=$N errors=0 skipped=0" ]; then
 		fail "dmademo $1 depth $2 $3 B: $_st"
 		kwrite "$D/channel" none > /dev/null
 		return 1

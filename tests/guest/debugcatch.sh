@@ -23,7 +23,7 @@ check "debug objects are on" test -e /sys/kernel/debug/debug_objects/stats
 check "module loads" load
 set_knobs strategy=streaming sizes=4K iterations=5 warmup=0 inject=skip-unmap
 cat "$API/dump" > /tmp/dump0
-is "inject=skip-unmap: the run itself completes" "$(run_wait)" "state=done done=5 total=5 errors=0"
+is "inject=skip-unmap: the run itself completes" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
 check "module unloads" unload
 cat "$API/dump" > /tmp/dump1
 grep -vxF -f /tmp/dump0 /tmp/dump1 > /tmp/dump.new
@@ -38,7 +38,7 @@ err0=$(cat "$API/error_count")
 echo "dmademo debugcatch: wrong-dir" > /dev/kmsg
 check "module loads" load
 set_knobs strategy=streaming-sync sizes=4K iterations=5 warmup=0 inject=wrong-dir
-is "inject=wrong-dir: the run itself completes" "$(run_wait)" "state=done done=5 total=5 errors=0"
+is "inject=wrong-dir: the run itself completes" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
 check "module unloads" unload
 err1=$(cat "$API/error_count")
 check "wrong-dir: DMA-API error_count grew ($err0 -> $err1)" test "$err1" -gt "$err0"
@@ -52,7 +52,7 @@ err0=$(cat "$API/error_count")
 cat "$API/dump" > /tmp/dump0
 load
 set_knobs strategy=streaming,streaming-sync sizes=4K iterations=5 warmup=0 inject=none
-is "inject=none: both runs complete" "$(run_wait)" "state=done done=10 total=10 errors=0"
+is "inject=none: both runs complete" "$(run_wait)" "state=done done=10 total=10 errors=0 skipped=0"
 unload
 is "inject=none: no new DMA-API error" "$(cat "$API/error_count")" "$err0"
 cat "$API/dump" > /tmp/dump1

@@ -3,8 +3,9 @@
 #   tap_ok TEXT / tap_fail TEXT     one TAP line (`ok - SUITE: TEXT`), counted in TAP_FAILED
 #   check TEXT CMD...               ok if CMD succeeds
 #   is TEXT GOT WANT                ok if GOT = WANT, else says both
-#   kwrite FILE VALUE               writes VALUE (printf '%s\n'); prints ok or the errno name
+#   kwrite FILE VALUE               writes VALUE and a newline; prints ok or the errno name
 #   run_wait                        start a run, wait for it, print the status line
+#                                   without its seed= (random unless set)
 
 D=/sys/kernel/debug/dmademo
 KO=/lib/modules/dmademo.ko
@@ -40,12 +41,14 @@ errname() {
 	*"No such device"*) echo ENODEV ;;
 	*"Cannot allocate"*) echo ENOMEM ;;
 	*"Permission denied"*) echo EACCES ;;
+	*"I/O error"* | *"Input/output error"*) echo EIO ;;
 	*) echo "other: $1" ;;
 	esac
 }
 
+# (busybox echo reports a failed write; its printf does not)
 kwrite() {
-	if _m=$( { printf '%s\n' "$2" > "$1"; } 2>&1 ); then
+	if _m=$( { echo "$2" > "$1"; } 2>&1 ); then
 		echo ok
 	else
 		errname "$_m"
@@ -67,7 +70,7 @@ set_knobs() {
 
 run_wait() {
 	echo start > "$D/run" || return 1
-	cat "$D/wait"
+	sed 's/ seed=[0-9]*//' "$D/wait"
 }
 
 status_field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" "$D/status"; }

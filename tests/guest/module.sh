@@ -1,63 +1,118 @@
 # The module's contract, end to end on the board: every strategy at every
-# power-of-two size from 64 B to 1 MiB, the CSV it serves, the copy file,
-# and verify catching a corrupted destination. Sourced by main.sh with
-# lib.sh loaded; MODE is "dt" when the board's devicetree has the node.
+# power-of-two size from 64 B to 1 MiB, the CSV it serves, how steps are
+# ordered and placed, the phases adding up, failed transfers kept out of
+# the statistics, and the copy file. Sourced by main.sh with lib.sh loaded;
+# MODE is "dt" when the board's devicetree has the node (two of them).
 
 SUITE=module${MODE:+-$MODE}
-RESULTS_HDR=strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok
-SUMMARY_HDR=strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step
+RESULTS_HDR=strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu
+SUMMARY_HDR=strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync
+PHASES="fill to_dev prep submit wait to_cpu read total wake alloc free "
 SIZES=64,128,256,512,1K,2K,4K,8K,16K,32K,64K,128K,256K,512K,1M
 ITER=5
 T=/tmp/module.$$
 mkdir -p "$T"
 
+# rows whose phases do not add up to total_ns exactly
+bad_sums() {
+	awk -F, 'NR > 1 && $11 != $4+$5+$6+$7+$8+$9+$10+$13+$14+$15' "$1" | wc -l
+}
+
 check "module loads" load
 check "debugfs directory exists" test -d "$D"
 
 # where the channel comes from
+DTDEV=
 if [ "$MODE" = dt ]; then
 	ch=$(knob channel)
-	check "the devicetree node bound the driver" test -e /sys/bus/platform/drivers/dmademo/dmademo
+	for n in dmademo dmademo2; do
+		[ -e /sys/bus/platform/drivers/dmademo/$n ] && DTDEV="$DTDEV $n"
+	done
+	DTDEV=${DTDEV# }
+	case $DTDEV in
+	dmademo | dmademo2) tap_ok "one of the two devicetree nodes bound the driver ($DTDEV)" ;;
+	*) tap_fail "one of the two devicetree nodes bound the driver (bound: '$DTDEV')" ;;
+	esac
+	OTHER=dmademo2
+	[ "$DTDEV" = dmademo2 ] && OTHER=dmademo
+	check "the other node was refused with EBUSY, naming the bound one" sh -c \
+		"dmesg | grep -q '$OTHER: $DTDEV is bound already: one dmademo node at a time'"
 	check "channel comes from the devicetree ($ch)" grep -qx channel_from_dt=1 "$D/info"
 	check "dmesg names the devicetree channel" sh -c "dmesg | grep -q 'using $ch from the devicetree'"
+	is "binding the second node by hand is refused too (EBUSY)" \
+		"$(kwrite /sys/bus/platform/drivers/dmademo/bind $OTHER)" EBUSY
+	check "... and leaves the first one's channel in place" grep -qx channel_from_dt=1 "$D/info"
 else
 	is "no devicetree node: no channel before the first run" "$(knob channel)" none
 fi
 
-set_knobs strategy=all sizes=$SIZES iterations=$ITER warmup=1 verify=1 touch=1 depth=1
+# ---------------------------------------------------------------- the full sweep
+set_knobs strategy=all sizes=$SIZES iterations=$ITER warmup=1 verify=1 touch=1 depth=1 shuffle=0
 is "strategy all reads back" "$(knob strategy)" coherent,pool,streaming,streaming-sync,noncoherent,cpu
 is "sizes read back in bytes" "$(knob sizes)" 64,128,256,512,1024,2048,4096,8192,16384,32768,65536,131072,262144,524288,1048576
+is "new knobs read back their defaults" "$(knob rounds) $(knob shuffle) $(knob seed) $(knob cpu) $(knob touch_bytes) $(knob cold)" "1 0 0 any 0 0"
 
+# Skipped before the run: pool above a page (8 of the 15 sizes), and the
+# kmalloc strategies that map (streaming, streaming-sync) above
+# dma_max_mapping_size (256 KiB where swiotlb is set up and the device's
+# addressing is limited: Debian's 6.12 on this board).
 st=$(run_wait)
-is "full sweep ends done with no errors" "$st" "state=done done=450 total=450 errors=0"
+MAXMAP=$(sed -n 's/^dma_max_mapping_size=//p' "$D/info")
+BIG=0
+for z in 65536 131072 262144 524288 1048576; do
+	[ "${#z}" -lt "${#MAXMAP}" ] || [ "$z" -le "$MAXMAP" ] || BIG=$((BIG + 1))
+done
+SKIP=$((8 + 2 * BIG))
+CELLS=$((90 - SKIP))
+is "full sweep ends done, $SKIP cells skipped (pool above a page, $BIG sizes above dma_max_mapping_size $MAXMAP)" \
+	"$st" "state=done done=$((CELLS * ITER)) total=$((CELLS * ITER)) errors=0 skipped=$SKIP"
 cat "$D/results" > "$T/results.csv"
 cat "$D/summary" > "$T/summary.csv"
 [ "$MODE" = dt ] || is "the run took a free DMA_MEMCPY channel" "$(knob channel | sed 's/[0-9]*$//')" dma0chan
 for k in kernel version channel dma_device dma_coherent dma_mask_bits page_size \
-	 dma_cache_align ktime_ns ktime_res_ns overhead_ns max_samples; do
+	 dma_cache_align ktime_ns ktime_res_ns overhead_ns max_samples dma_addressing_limited \
+	 dma_max_mapping_size swiotlb chan_stuck kmalloc_max_size max_rounds; do
 	grep -q "^$k=" "$D/info" || missing="$missing $k"
 done
 is "info has every documented key" "${missing:-none}" none
 note "info: $(tr '\n' ' ' < "$D/info")"
+NCPU=$(grep -c ^processor /proc/cpuinfo)
+COHERENT=$(sed -n 's/^dma_coherent=//p' "$D/info")
 
 is "results header" "$(head -1 "$T/results.csv")" "$RESULTS_HDR"
-is "results rows: 6 strategies x 15 sizes x $ITER" "$(tail -n +2 "$T/results.csv" | wc -l)" 450
+is "results rows: $CELLS cells x $ITER" "$(tail -n +2 "$T/results.csv" | wc -l)" $((CELLS * ITER))
 is "every (strategy,size) has iter 0..$((ITER - 1)) once" "$(awk -F, -v n=$ITER 'NR > 1 {
 	seen[$1","$2","$3]++; steps[$1","$2] = 1 }
 	END { for (s in steps) for (i = 0; i < n; i++) if (seen[s","i] != 1) bad++; print bad + 0 }' "$T/results.csv")" 0
 is "every transfer completed and verified (ok=1)" "$(awk -F, 'NR > 1 && $12 != 1' "$T/results.csv" | wc -l)" 0
-is "total_ns >= the sum of the phases, every row" "$(awk -F, 'NR > 1 && $11 < $4+$5+$6+$7+$8+$9+$10' "$T/results.csv" | wc -l)" 0
+is "the phases add up to total_ns exactly, every row (depth 1)" "$(bad_sums "$T/results.csv")" 0
 is "coherent and pool never change ownership (to_dev = to_cpu = 0)" "$(awk -F, 'NR > 1 && ($1 == "coherent" || $1 == "pool") && ($5 != 0 || $9 != 0)' "$T/results.csv" | wc -l)" 0
 is "streaming strategies spend time in to_dev and to_cpu" "$(awk -F, 'NR > 1 && ($1 ~ /^streaming/ || $1 == "noncoherent") && $5 + $9 == 0' "$T/results.csv" | wc -l)" 0
-is "cpu never preps or submits (prep = submit = 0)" "$(awk -F, 'NR > 1 && $1 == "cpu" && ($6 != 0 || $7 != 0)' "$T/results.csv" | wc -l)" 0
-is "DMA strategies prep, submit and wait (all > 0)" "$(awk -F, 'NR > 1 && $1 != "cpu" && ($6 == 0 || $7 == 0 || $8 == 0)' "$T/results.csv" | wc -l)" 0
+is "pool allocates and frees per transfer (alloc > 0, free > 0)" "$(awk -F, 'NR > 1 && $1 == "pool" && ($14 == 0 || $15 == 0)' "$T/results.csv" | wc -l)" 0
+is "only pool has alloc and free time" "$(awk -F, 'NR > 1 && $1 != "pool" && ($14 != 0 || $15 != 0)' "$T/results.csv" | wc -l)" 0
+is "cpu never preps, submits or wakes (prep = submit = wake = 0)" "$(awk -F, 'NR > 1 && $1 == "cpu" && ($6 != 0 || $7 != 0 || $13 != 0)' "$T/results.csv" | wc -l)" 0
+is "DMA strategies prep and submit (> 0), and wait + wake > 0" "$(awk -F, 'NR > 1 && $1 != "cpu" && ($6 == 0 || $7 == 0 || $8 + $13 == 0)' "$T/results.csv" | wc -l)" 0
+is "round 0 everywhere; cpu and irq_cpu are CPUs of this board (< $NCPU)" "$(awk -F, -v n=$NCPU 'NR > 1 && ($16 != 0 || $17 >= n || $18 >= n)' "$T/results.csv" | wc -l)" 0
+is "sizes in the outer loop: rows never go back to a smaller size" "$(awk -F, 'NR > 1 { if ($2 < last) bad++; last = $2 } END { print bad + 0 }' "$T/results.csv")" 0
+is "shuffle=0: within a size, strategies in the order asked for" \
+	"$(awk -F, 'NR > 1 && $2 == 64 && $1 != last { printf "%s ", $1; last = $1 }' "$T/results.csv")" \
+	"coherent pool streaming streaming-sync noncoherent cpu "
 
 is "summary header" "$(head -1 "$T/summary.csv")" "$SUMMARY_HDR"
-is "summary rows: 90 steps x 8 phases" "$(tail -n +2 "$T/summary.csv" | wc -l)" 720
-is "summary phases in order per step" "$(awk -F, 'NR > 1 { p = p $3 " " } NR > 1 && (NR - 1) % 8 == 0 { if (p != "fill to_dev prep submit wait to_cpu read total ") bad++; p = "" } END { print bad + 0 }' "$T/summary.csv")" 0
-is "summary n = iterations on every row" "$(awk -F, -v n=$ITER 'NR > 1 && $4 != n' "$T/summary.csv" | wc -l)" 0
-is "percentiles ordered: min <= p50 <= p90 <= p99 <= max" "$(awk -F, 'NR > 1 && !($5 <= $6 && $6 <= $7 && $7 <= $8 && $8 <= $9)' "$T/summary.csv" | wc -l)" 0
-is "mean within min..max" "$(awk -F, 'NR > 1 && !($5 <= $10 && $10 <= $9)' "$T/summary.csv" | wc -l)" 0
+grep -v '^#' "$T/summary.csv" > "$T/rows.csv"
+is "summary rows: $CELLS cells x 11 phases" "$(tail -n +2 "$T/rows.csv" | wc -l)" $((CELLS * 11))
+is "summary phases in order per cell" "$(awk -F, -v want="$PHASES" 'NR > 1 { p = p $3 " " } NR > 1 && (NR - 1) % 11 == 0 { if (p != want) bad++; p = "" } END { print bad + 0 }' "$T/rows.csv")" 0
+is "summary n = iterations and failed = 0 on every row" "$(awk -F, -v n=$ITER 'NR > 1 && ($4 != n || $14 != 0)' "$T/rows.csv" | wc -l)" 0
+if [ "$COHERENT" = 0 ]; then
+	is "need_sync: 1 for the streaming strategies, 0 for the others (non-coherent device)" \
+		"$(awk -F, 'NR > 1 && $15 != ($1 ~ /^streaming/ || $1 == "noncoherent")' "$T/rows.csv" | wc -l)" 0
+fi
+is "summary says why each of pool's sizes above a page was skipped" \
+	"$(grep -c '^# skipped: pool [0-9]*: larger than 4096 B' "$T/summary.csv")" 8
+is "... and each streaming size above dma_max_mapping_size" \
+	"$(grep -c "^# skipped: streaming[a-z-]* [0-9]*: larger than dma_max_mapping_size ($MAXMAP B)" "$T/summary.csv")" $((2 * BIG))
+is "percentiles ordered: min <= p50 <= p90 <= p99 <= max" "$(awk -F, 'NR > 1 && !($5 <= $6 && $6 <= $7 && $7 <= $8 && $8 <= $9)' "$T/rows.csv" | wc -l)" 0
+is "mean within min..max" "$(awk -F, 'NR > 1 && !($5 <= $10 && $10 <= $9)' "$T/rows.csv" | wc -l)" 0
 is "summary total p50 matches the raw samples' median (nearest rank)" "$(awk -F, -v n=$ITER '
 	NR == FNR { if (FNR > 1) v[$1","$2, $3] = $11; next }
 	FNR > 1 && $3 == "total" { k = $1","$2; m = 0
@@ -65,29 +120,89 @@ is "summary total p50 matches the raw samples' median (nearest rank)" "$(awk -F,
 		# insertion sort, n is small
 		for (i = 1; i < n; i++) { x = a[i]; for (j = i - 1; j >= 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
 		r = int((n * 50 + 99) / 100); if (a[r - 1] != $6) bad++ }
-	END { print bad + 0 }' "$T/results.csv" "$T/summary.csv")" 0
-is "mbps_p50 = size / p50 for total rows" "$(awk -F, 'NR > 1 && $3 == "total" { w = $2 * 1000 / $6; if ($12 < w - 0.01 || $12 > w + 0.01) bad++ } END { print bad + 0 }' "$T/summary.csv")" 0
+	END { print bad + 0 }' "$T/results.csv" "$T/rows.csv")" 0
+is "mbps_p50 = size / p50 for total rows" "$(awk -F, 'NR > 1 && $3 == "total" { w = $2 * 1000 / $6; if ($12 < w - 0.01 || $12 > w + 0.01) bad++ } END { print bad + 0 }' "$T/rows.csv")" 0
 cp "$T/results.csv" "$T/summary.csv" "$OUT/" 2>/dev/null
 
-# verify catches a corrupted destination, and only verify does
+# ---------------------------------------------------------------- depth 8
+set_knobs strategy=coherent,streaming,pool sizes=4K,64K iterations=20 warmup=2 depth=8
+is "depth 8: done, pool at 64K skipped" "$(run_wait)" "state=done done=100 total=100 errors=0 skipped=1"
+cat "$D/results" > "$T/d8.csv"
+is "depth 8: the phases add up to total_ns exactly, every row" "$(bad_sums "$T/d8.csv")" 0
+is "depth 8: every transfer verified" "$(awk -F, 'NR > 1 && $12 != 1' "$T/d8.csv" | wc -l)" 0
+set_knobs depth=1
+
+# ---------------------------------------------------------------- order and placement
+set_knobs strategy=all sizes=64,4K iterations=3 warmup=0 rounds=2 shuffle=1 seed=42
+echo start > "$D/run"
+st=$(cat "$D/wait")
+is "rounds=2 seed=42: done, the status shows the seed" "$st" "state=done done=72 total=72 errors=0 skipped=0 seed=42"
+cat "$D/results" > "$T/r1.csv"
+is "rounds=2: iter 0..5 once per (strategy,size), round 1 holds iter 3..5" "$(awk -F, 'NR > 1 {
+	seen[$1","$2","$3]++; if (($16 == 1) != ($3 >= 3)) bad++ }
+	END { for (k in seen) if (seen[k] != 1) bad++; print bad + (length(seen) != 72) }' "$T/r1.csv")" 0
+is "rounds=2: the sweep runs twice, sizes outer (64, 4K, 64, 4K)" \
+	"$(awk -F, 'NR > 1 && $2 != last { printf "%s ", $2; last = $2 }' "$T/r1.csv")" "64 4096 64 4096 "
+run_wait > /dev/null
+check "the same seed gives the same order" sh -c "cut -d, -f1,2,16 '$T/r1.csv' > '$T/o1'; cut -d, -f1,2,16 '$D/results' | cmp -s - '$T/o1'"
+order() { awk -F, 'NR > 1 && $1 != last { printf "%s ", $1; last = $1 }' "$1"; }
+is "the summary pools both rounds (n = 6)" "$(awk -F, 'NR > 1 && !/^#/ && $4 != 6' "$D/summary" | wc -l)" 0
+set_knobs seed=0
+changed=0
+for i in 1 2 3; do
+	run_wait > /dev/null
+	[ "$(order "$D/results")" != "$(order "$T/r1.csv")" ] && changed=1
+done
+is "seed=0: a new order (of 6! x 6! x 6! x 6!) within three runs" "$changed" 1
+note "order with seed 42: $(order "$T/r1.csv")"
+if [ "$NCPU" -gt 1 ]; then
+	set_knobs rounds=1 cpu=1 strategy=coherent,cpu sizes=4K iterations=5
+	run_wait > /dev/null
+	is "cpu=1: every transfer recorded on CPU 1" "$(awk -F, 'NR > 1 && $17 != 1' "$D/results" | wc -l)" 0
+	is "cpu=1 reads back" "$(knob cpu)" 1
+	is "cpu=$NCPU (no such CPU) is refused" "$(kwrite "$D/cpu" $NCPU)" ERANGE
+	set_knobs cpu=any
+fi
+set_knobs rounds=1 shuffle=0 seed=0
+
+# ---------------------------------------------------------------- failed transfers
+# verify catches a corrupted destination; the failed transfer is counted,
+# kept out of the statistics, and the read takes as long as any other
 set_knobs strategy=coherent,streaming sizes=4K iterations=10 warmup=2 inject=corrupt
 st=$(run_wait)
-is "inject=corrupt: the run completes with one error" "$st" "state=done done=20 total=20 errors=1"
+is "inject=corrupt: the run completes with one error" "$st" "state=done done=20 total=20 errors=1 skipped=0"
 is "exactly one row has ok=0, the first recorded transfer" "$(awk -F, 'NR > 1 && $12 == 0 { print $1","$3 }' "$D/results")" coherent,0
+is "summary: coherent n is one short (9) and failed = 1, streaming untouched" \
+	"$(awk -F, '$3 == "total" { printf "%s:%s:%s ", $1, $4, $14 }' "$D/summary")" "coherent:9:1 streaming:10:0 "
 set_knobs verify=0
-st=$(run_wait)
-is "inject=corrupt with verify=0 goes unnoticed" "$st" "state=done done=20 total=20 errors=0"
-set_knobs verify=1 inject=none
-st=$(run_wait)
-is "inject=none: clean again" "$st" "state=done done=20 total=20 errors=0"
+is "inject=corrupt with verify=0 is refused: nothing would notice it" "$(kwrite "$D/run" start)" EINVAL
+check "... and the status says why" grep -q "error=inject=corrupt needs verify=1 and touch=1" "$D/status"
+set_knobs verify=1 inject=overrun
+is "inject=overrun: a byte past a coherent destination fails that transfer" "$(run_wait)" "state=done done=20 total=20 errors=1 skipped=0"
+is "... the guard caught it in the first recorded coherent transfer, and only there" \
+	"$(awk -F, 'NR > 1 && $12 == 0 { print $1","$3 }' "$D/results")" coherent,0
+set_knobs inject=none
+is "inject=none: clean again" "$(run_wait)" "state=done done=20 total=20 errors=0 skipped=0"
 
-# touch=0: no CPU access at all
+# ---------------------------------------------------------------- the access model
 set_knobs touch=0
 run_wait > /dev/null
 is "touch=0: fill and read are 0 on every row" "$(awk -F, 'NR > 1 && ($4 != 0 || $10 != 0)' "$D/results" | wc -l)" 0
-set_knobs touch=1
+set_knobs touch=1 strategy=coherent sizes=64K iterations=10 warmup=1
+run_wait > /dev/null
+full=$(awk -F, '$3 == "fill" { print $6 }' "$D/summary")
+set_knobs touch_bytes=256
+is "touch_bytes=256: verified" "$(run_wait)" "state=done done=10 total=10 errors=0 skipped=0"
+part=$(awk -F, '$3 == "fill" { print $6 }' "$D/summary")
+check "touch_bytes=256 at 64 KiB fills in under a quarter of the time of the whole buffer ($part vs $full ns)" \
+	[ "$((part * 4))" -lt "$full" ]
+set_knobs touch_bytes=0 cold=1
+is "cold=1: the run completes" "$(run_wait)" "state=done done=10 total=10 errors=0 skipped=0"
+set_knobs depth=2
+is "cold=1 with depth=2 is refused" "$(kwrite "$D/run" start)" EINVAL
+set_knobs cold=0 depth=1
 
-# copy round-trips through the channel
+# ---------------------------------------------------------------- copy
 echo "dmademo copy check 123" > "$D/copy"
 is "copy round-trips a string" "$(cat "$D/copy")" "dmademo copy check 123"
 printf 'abc' > "$D/copy"
@@ -96,22 +211,25 @@ head -c 4096 /dev/urandom > "$T/rand"
 cat "$T/rand" > "$D/copy"
 check "copy round-trips a page of random bytes" cmp -s "$T/rand" "$D/copy"
 
-# a channel named by the user
+# ---------------------------------------------------------------- channels
 if [ "$MODE" != dt ]; then
 	is "select dma0chan3 by name" "$(kwrite "$D/channel" dma0chan3)" ok
 	is "channel reads back dma0chan3" "$(knob channel)" dma0chan3
 	set_knobs strategy=streaming sizes=64 iterations=5
-	is "a run on the named channel" "$(run_wait)" "state=done done=5 total=5 errors=0"
+	is "a run on the named channel" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
 	is "channel any" "$(kwrite "$D/channel" any)" ok
 	is "channel none releases it" "$(kwrite "$D/channel" none)" ok
 	is "channel reads none" "$(knob channel)" none
 else
-	is "unbind the devicetree device" "$(kwrite /sys/bus/platform/drivers/dmademo/unbind dmademo)" ok
+	is "unbind the devicetree device $DTDEV" "$(kwrite /sys/bus/platform/drivers/dmademo/unbind $DTDEV)" ok
 	is "unbinding took the channel back" "$(knob channel)" none
-	is "bind it again" "$(kwrite /sys/bus/platform/drivers/dmademo/bind dmademo)" ok
+	is "with the first unbound, the second node binds" "$(kwrite /sys/bus/platform/drivers/dmademo/bind $OTHER)" ok
 	check "the devicetree channel is back" grep -qx channel_from_dt=1 "$D/info"
 	set_knobs strategy=streaming sizes=64 iterations=5
-	is "a run on the devicetree channel after rebinding" "$(run_wait)" "state=done done=5 total=5 errors=0"
+	is "a run on the second node's channel" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
+	is "unbind it, bind the first again" \
+		"$(kwrite /sys/bus/platform/drivers/dmademo/unbind $OTHER) $(kwrite /sys/bus/platform/drivers/dmademo/bind $DTDEV)" "ok ok"
+	is "a run on the devicetree channel after rebinding" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
 fi
 
 check "module unloads" unload

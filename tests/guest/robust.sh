@@ -22,8 +22,8 @@ T=/tmp/robust.$$
 ERRF=$T/err
 mkdir -p "$T"
 
-KNOBS="strategy sizes iterations warmup verify touch depth timeout_ms inject"
-NUMS="iterations warmup verify touch depth timeout_ms"
+KNOBS="strategy sizes iterations warmup verify touch depth timeout_ms inject rounds shuffle seed cpu touch_bytes cold"
+NUMS="iterations warmup verify touch depth timeout_ms rounds shuffle seed cpu touch_bytes cold"
 VALUED="$KNOBS channel run"		# the files that take a value (copy takes bytes)
 LONG_ITER=200000			# coherent 4 KiB: a minute or more on the emulator; always stopped
 BAD_RE='WARNING|BUG|Oops|DMA-API|sleeping function called from invalid context|Call trace'
@@ -39,6 +39,7 @@ ename() {
 	*"Cannot allocate"*) EN=ENOMEM ;;
 	*"temporarily unavailable"*) EN=EAGAIN ;;
 	*"Illegal seek"*) EN=ESPIPE ;;
+	*"I/O error"* | *"Input/output error"*) EN=EIO ;;
 	"") EN="error, no message" ;;
 	*) EN="other: $1" ;;
 	esac
@@ -241,6 +242,10 @@ reject wr "out-of-range numbers (iterations 0 and 1000001, warmup 1000001, verif
 	iterations=ERANGE='0\n' iterations=ERANGE='1000001\n' warmup=ERANGE='1000001\n' \
 	verify=ERANGE='2\n' touch=ERANGE='2\n' depth=ERANGE='0\n' depth=ERANGE='65\n' \
 	timeout_ms=ERANGE='0\n' timeout_ms=ERANGE='60001\n'
+reject wr "out-of-range new knobs (rounds 0 and 1001, shuffle 2, cold 2, touch_bytes 67108865, cpu 4096): " x \
+	rounds=ERANGE='0\n' rounds=ERANGE='1001\n' shuffle=ERANGE='2\n' cold=ERANGE='2\n' \
+	touch_bytes=ERANGE='67108865\n' cpu=ERANGE='4096\n'
+reject wr "cpu: 'Any', 'any,0', '0x1': " x cpu=EINVAL='Any\n' cpu=EINVAL='any,0\n' cpu=EINVAL='0x1\n'
 reject wr "channel names that dmaengine never gives ('dma0chan', 'dmachan1', 'dma0chan1x', 'dma0chan-1'): " x \
 	channel=EINVAL='dma0chan\n' channel=EINVAL='dmachan1\n' \
 	channel=EINVAL='dma0chan1x\n' channel=EINVAL='dma0chan-1\n'
@@ -268,7 +273,7 @@ is "open for writing and close without a write (': > FILE', O_TRUNC): accepted, 
 # the reason, one line each, for a rejected write to every writable file
 bad=
 for spec in iterations=10x warmup=-1 verify=2 touch=2 depth=65 timeout_ms=0 \
-	sizes=64,,128 strategy=bogus inject=bogus channel=10x run=bogus copy=BIG; do
+	rounds=0 cpu=4096 cold=2 sizes=64,,128 strategy=bogus inject=bogus channel=10x run=bogus copy=BIG; do
 	f=${spec%%=*}
 	v=${spec#*=}
 	kmark "reason $f"
@@ -288,7 +293,8 @@ is "every rejected write leaves exactly one line in dmesg: the file, the reason,
 # valid without a trailing newline (echo -n): accepted
 bad=
 for spec in strategy=pool sizes=4K:4096 iterations=42 warmup=0 verify=0 touch=0 depth=3 \
-	timeout_ms=250 inject=corrupt channel=$CH; do
+	timeout_ms=250 inject=corrupt rounds=3 shuffle=0 seed=7 cpu=0 touch_bytes=16 cold=1 \
+	channel=$CH; do
 	f=${spec%%=*}
 	v=${spec#*=}
 	want=${v#*:}
@@ -302,7 +308,7 @@ wr "$D/run" stop
 [ "$WR" = ok ] || bad="$bad run:$WR"
 is "a valid value without a trailing newline is accepted by every knob, channel and run (stop)" "${bad:-none}" none
 set_knobs strategy=pool,cpu sizes=128,4K iterations=7 warmup=3 verify=1 touch=1 \
-	depth=2 timeout_ms=1500 inject=none
+	depth=2 timeout_ms=1500 inject=none rounds=1 shuffle=1 seed=0 cpu=any touch_bytes=0 cold=0
 snap all
 is "the knobs restored after the valid writes" "$S" "$S0"
 
@@ -313,7 +319,7 @@ S1=$S
 WR=
 bad=
 for spec in strategy=cpu sizes=128 iterations=10 warmup=0 verify=0 touch=0 depth=4 \
-	timeout_ms=500 inject=corrupt channel=none channel=any channel=$CH copy=busy run=start; do
+	timeout_ms=500 inject=corrupt rounds=2 shuffle=0 seed=5 cpu=0 touch_bytes=8 cold=1 channel=none channel=any channel=$CH copy=busy run=start; do
 	f=${spec%%=*}
 	wr "$D/$f" "${spec#*=}\\n"
 	[ "$WR" = EBUSY ] || bad="$bad $f:$WR"
@@ -333,13 +339,13 @@ check "status during a run: state=running, done grows ($d1 -> $DONE of $TOTAL)" 
 	[ "$STATE" = running -a "$DONE" -gt "$d1" -a "$DONE" -lt "$TOTAL" ]
 check "info during a run names the channel ($CH)" grep -qx "channel=$CH" "$D/info"
 cat "$D/results" > "$T/during.csv"
-is "results during a run: every row whole (12 fields, iter = row, ok = 1)" "$(awk -F, '
-	NR == 1 { if ($0 != "strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok") bad++; next }
-	NF != 12 || $1 != "coherent" || $2 != 4096 || $3 != NR - 2 || $12 != 1 { bad++ }
+is "results during a run: every row whole (18 fields, iter = row, ok = 1)" "$(awk -F, '
+	NR == 1 { if ($0 != "strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu") bad++; next }
+	NF != 18 || $1 != "coherent" || $2 != 4096 || $3 != NR - 2 || $12 != 1 { bad++ }
 	END { print (NR > 1 ? bad + 0 : "no rows") }' "$T/during.csv")" 0
 note "  $(($(wc -l < "$T/during.csv") - 1)) rows read during the run"
 is "summary during a run: the header only (the only step has not ended)" \
-	"$(cat "$D/summary")" "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step"
+	"$(cat "$D/summary")" "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync"
 
 # stop during a run
 stop_run
@@ -382,7 +388,7 @@ stop_run
 cat "$T/part1" "$T/part2" > "$T/held.csv"
 check "a results reader across a new start ($st_new while it read) reads the old run byte for byte" \
 	cmp -s "$T/held.csv" "$T/old.csv"
-is "... whole rows, the old run's count (2000 cpu rows)" "$(awk -F, 'NR > 1 && NF == 12 && $1 == "cpu"' "$T/held.csv" | wc -l)" 2000
+is "... whole rows, the old run's count (2000 cpu rows)" "$(awk -F, 'NR > 1 && NF == 18 && $1 == "cpu"' "$T/held.csv" | wc -l)" 2000
 check "a summary reader across a new start reads the old run's summary" \
 	cmp -s "$T/summary2" "$T/old-summary.csv"
 is "results opened afterwards shows the new run" "$(sed -n 2p "$D/results" | cut -d, -f1,2)" coherent,4096
@@ -475,22 +481,27 @@ status_sym() {
 	echo "${1:-$_s}" | sed 's/ (-12)$/ (-ENOMEM)/; s/ (-7)$/ (-E2BIG)/; s/ (-110)$/ (-ETIMEDOUT)/'
 }
 load
-set_knobs sizes=64M iterations=1 warmup=0 depth=1
-for sa in coherent:dma_alloc_coherent streaming:kmalloc; do
-	s=${sa%%:*} alloc=${sa#*:}
-	set_knobs strategy=$s
-	wr "$D/run" start
-	read -r st < "$D/wait"
-	st=$(status_sym "$st")
-	case $st in
-	"state=failed "*"error=$s 67108864 B: $alloc failed (-ENOMEM)") r=ok ;;
-	*) r=$st ;;
-	esac
-	is "$s 64M (start $WR): state=failed, error= names $alloc and ENOMEM" "$r" ok
-	note "  $st"
+# A size no strategy reaches here: each is skipped with its reason, the run
+# goes on, and everything else is served.
+set_knobs strategy=all sizes=4K,64M iterations=2 warmup=0 depth=1 shuffle=1
+is "all strategies at 4K and 64M: done, the six 64M cells skipped" "$(run_wait)" \
+	"state=done done=12 total=12 errors=0 skipped=6"
+is "... results has the 4K transfers of all six" "$(awk -F, 'NR > 1 && $2 == 4096' "$D/results" | wc -l)" 12
+is "... summary has the six 4K cells, 11 phases each" "$(grep -c '^[a-z-]*,4096,' "$D/summary")" 66
+sed 's/ (-12)$/ (-ENOMEM)/; s/ (-7)$/ (-E2BIG)/; s/ (-22)$/ (-EINVAL)/' "$D/summary" > "$T/skipped"
+bad=
+for sa in "coherent:dma_alloc_coherent failed (-ENOMEM)" \
+	"pool:larger than 4096 B: blocks above a page are each a dma_alloc_coherent() (-EINVAL)" \
+	"streaming:larger than KMALLOC_MAX_SIZE (4194304 B) (-E2BIG)" \
+	"streaming-sync:larger than KMALLOC_MAX_SIZE (4194304 B) (-E2BIG)" \
+	"noncoherent:dma_alloc_noncoherent failed (-ENOMEM)" \
+	"cpu:larger than KMALLOC_MAX_SIZE (4194304 B) (-E2BIG)"; do
+	grep -qxF "# skipped: ${sa%%:*} 67108864: ${sa#*:}" "$T/skipped" || bad="$bad ${sa%%:*}"
 done
-set_knobs strategy=coherent sizes=4K iterations=5
-is "after the allocation failures a normal run works" "$(run_wait)" "state=done done=5 total=5 errors=0"
+is "... summary says why each 64M cell was skipped" "${bad:-none}" none
+grep '^#' "$T/skipped" | sed 's/^/#   /'
+set_knobs strategy=coherent sizes=4K iterations=5 shuffle=1
+is "after the allocation failures a normal run works" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
 
 set_knobs strategy=coherent,pool,streaming sizes=64 iterations=1000000
 wr "$D/run" start
@@ -502,23 +513,48 @@ case $ST in
 esac
 is "... status: state=failed with the reason" "$r" ok
 set_knobs iterations=5
-is "... then a normal run works" "$(run_wait)" "state=done done=15 total=15 errors=0"
+is "... then a normal run works" "$(run_wait)" "state=done done=15 total=15 errors=0 skipped=0"
 
-for s in coherent streaming; do
-	set_knobs strategy=$s sizes=4K iterations=5 warmup=0 depth=1 timeout_ms=200 inject=timeout
-	ch0=$(knob channel)
+# fails_as TEXT REASON: a start ends with state=failed, nothing done, and error=REASON
+fails_as() {
 	wr "$D/run" start
 	read -r st < "$D/wait"
 	st=$(status_sym "$st")
 	case $st in
-	"state=failed done=0 total=5 errors=0 error=$s 4096 B: transfer timed out after 200 ms (-ETIMEDOUT)") r=ok ;;
+	"state=failed done=0 "*" error=$2") r=ok ;;
 	*) r=$st ;;
 	esac
-	is "$s, inject=timeout, timeout_ms=200: state=failed, error= says the transfer timed out (ETIMEDOUT)" "$r" ok
+	is "$1" "$r" ok
+}
+
+for s in coherent streaming; do
+	set_knobs strategy=$s sizes=4K iterations=5 warmup=0 depth=1 timeout_ms=200 inject=timeout
+	ch0=$(knob channel)
+	fails_as "$s, inject=timeout, timeout_ms=200: state=failed, error= says the transfer timed out (ETIMEDOUT)" \
+		"$s 4096 B: transfer timed out after 200 ms (-ETIMEDOUT)"
 	set_knobs inject=none timeout_ms=1000
 	is "... $s: the channel was terminated and is kept ($ch0): a normal run on it works" \
-		"$(run_wait) $(knob channel)" "state=done done=5 total=5 errors=0 $ch0"
+		"$(run_wait) $(knob channel)" "state=done done=5 total=5 errors=0 skipped=0 $ch0"
 done
+
+# A channel that cannot be stopped after a timeout (inject=stuck plays a
+# driver whose terminate fails): its buffers are kept, it is not used again
+# until it is released, and releasing it frees them.
+set_knobs strategy=streaming sizes=4K iterations=5 warmup=0 depth=1 timeout_ms=200 inject=stuck
+ch0=$(knob channel)
+fails_as "inject=stuck: state=failed, error= says the channel could not be stopped" \
+	"streaming 4096 B: transfer timed out after 200 ms; the channel could not be stopped: its buffers are kept (-ETIMEDOUT)"
+check "... info says chan_stuck=1" grep -qx chan_stuck=1 "$D/info"
+set_knobs inject=none timeout_ms=1000
+wr "$D/run" start
+is "... a new run on it is refused with EIO" "$WR" EIO
+check "... and the status says to select another channel" \
+	grep -q "error=$ch0 could not be stopped after a failed transfer: select another channel, or none" "$D/status"
+wr "$D/copy" x
+is "... copy on it is refused with EIO" "$WR" EIO
+is "... channel none releases it (and frees what it kept)" "$(kwrite "$D/channel" none)" ok
+is "... then a run on a fresh channel works" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
+check "... and info says chan_stuck=0" grep -qx chan_stuck=0 "$D/info"
 check "module unloads" unload
 
 # ---------------------------------------------------------------- leaks
@@ -538,7 +574,7 @@ cycle() {
 	insmod "$KO" &&
 	set_knobs strategy=coherent,pool,streaming,streaming-sync,noncoherent sizes=64,64K \
 		iterations=3 warmup=0 &&
-	[ "$(run_wait)" = "state=done done=30 total=30 errors=0" ] &&
+	[ "$(run_wait)" = "state=done done=27 total=27 errors=0 skipped=1" ] &&
 	rmmod dmademo
 }
 N=50

@@ -310,6 +310,56 @@ static void test_mbps(void)
 	   "a million 64 MiB transfers do not overflow");
 }
 
+/* a permutation, repeatable from the seed, every order reachable */
+static void test_shuffle(void)
+{
+	unsigned int i, t, seen = 0, first[6] = { 0 }, perms = 0;
+	static unsigned char found[6 * 6 * 6 * 6 * 6 * 6];
+	u8 v[6], w[6], one = 7;
+	u32 st, st2;
+	bool good = true;
+
+	for (t = 0; t < 6000; t++) {
+		unsigned int key = 0;
+
+		for (i = 0; i < 6; i++)
+			v[i] = i;
+		st = t + 1;
+		dmademo_shuffle(v, 6, &st);
+		seen = 0;
+		for (i = 0; i < 6; i++) {
+			seen |= 1U << v[i];
+			key = key * 6 + v[i];
+		}
+		good &= seen == 0x3f;
+		first[v[0]]++;
+		perms += !found[key];
+		found[key] = 1;
+	}
+	ok(good, "shuffle: %s", "always a permutation of 0..5");
+	good = true;
+	for (i = 0; i < 6; i++)
+		good &= first[i] > 600 && first[i] < 1400;
+	ok(good, "shuffle: %s", "each value first in 10%..23% of 6000 seeds");
+	ok(perms == 720, "shuffle: %s", "all 720 orders of 6 reached from 6000 seeds");
+	for (i = 0; i < 6; i++)
+		v[i] = w[i] = i;
+	st = st2 = 42;
+	dmademo_shuffle(v, 6, &st);
+	dmademo_shuffle(w, 6, &st2);
+	ok(!memcmp(v, w, 6) && st == st2, "shuffle: %s", "the same seed gives the same order and state");
+	st2 = st;
+	dmademo_shuffle(v, 6, &st);
+	ok(st != st2, "shuffle: %s", "the state advances, so the next size gets a new order");
+	st = 0;
+	dmademo_shuffle(v, 6, &st);
+	ok(st != 0, "shuffle: %s", "a zero state does not stay zero");
+	st = 5;
+	dmademo_shuffle(&one, 1, &st);
+	dmademo_shuffle(NULL, 0, &st);
+	ok(one == 7, "shuffle: %s", "n = 0 and 1 change nothing");
+}
+
 int main(void)
 {
 	test_u32();
@@ -320,6 +370,7 @@ int main(void)
 	test_stats();
 	test_percentile_large();
 	test_mbps();
+	test_shuffle();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the clock costs and how fine it is, and what the timed loop's own
+ * bookkeeping costs per transfer: measured once at load, shown in info.
+ */
+#include "dmademo.h"
+
+#include <linux/ktime.h>
+#include <linux/math64.h>
+
+static u32 clock_sink;
+
+/* The cheapest of a few batches: interrupts and preemption only add. */
+#define CLOCK_BATCHES	16
+#define CLOCK_LOOPS	64
+
+/* ns per ktime_get_ns() call */
+static u32 clock_cost(void)
+{
+	u64 t0, t1, best = U64_MAX;
+	unsigned int b, i;
+
+	for (b = 0; b < CLOCK_BATCHES; b++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < CLOCK_LOOPS; i++)
+			ktime_get_ns();
+		t1 = ktime_get_ns();
+		best = min(best, t1 - t0);
+	}
+	return div_u64(best, CLOCK_LOOPS);
+}
+
+/* the smallest non-zero step between two readings */
+static u32 clock_resolution(void)
+{
+	u64 prev, t, res = U64_MAX;
+	unsigned int i;
+
+	prev = ktime_get_ns();
+	for (i = 0; i < CLOCK_BATCHES * CLOCK_LOOPS; i++) {
+		t = ktime_get_ns();
+		if (t != prev && t - prev < res)
+			res = t - prev;
+		prev = t;
+	}
+	return res == U64_MAX ? 0 : res;
+}
+
+/* the timed loop's own bookkeeping per transfer: timestamps and a sample */
+static u32 bookkeeping_cost(void)
+{
+	struct dmademo_sample smp;
+	u64 t0, t1, prev, t = 0, best = U64_MAX;
+	unsigned int b, i;
+	int p;
+
+	for (b = 0; b < CLOCK_BATCHES; b++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < CLOCK_LOOPS; i++) {
+			prev = ktime_get_ns();
+			for (p = 0; p < DMADEMO_TOTAL; p++) {
+				t = ktime_get_ns();
+				smp.ns[p] = t - prev;
+				prev = t;
+			}
+			smp.ns[DMADEMO_TOTAL] = t - t0;
+			WRITE_ONCE(clock_sink, smp.ns[i % DMADEMO_NR_PHASES]);
+		}
+		t1 = ktime_get_ns();
+		best = min(best, t1 - t0);
+	}
+	return div_u64(best, CLOCK_LOOPS);
+}
+
+/*
+ * What the clock costs and how fine it is, and what the loop's own
+ * bookkeeping costs per transfer, for info.
+ */
+void dmademo_measure_clock(void)
+{
+	dmademo.ktime_ns = clock_cost();
+	dmademo.ktime_res_ns = clock_resolution();
+	dmademo.overhead_ns = bookkeeping_cost();
+}

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Starting and stopping runs: what is checked before a run, the schedule
+ * of its steps, the lifetime of its result, the status; and "copy", one
+ * DMA copy through the channel outside any run.
+ */
+#include "dmademo.h"
+
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
+#include <linux/random.h>
+#include <linux/sched/task.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "strategy.h"
+
+void dmademo_set_state(enum dmademo_state state, int error, const char *fmt, ...)
+{
+	char reason[sizeof(dmademo.reason)] = "";
+	va_list args;
+
+	if (fmt) {
+		va_start(args, fmt);
+		vscnprintf(reason, sizeof(reason), fmt, args);
+		va_end(args);
+	}
+	spin_lock(&dmademo.status_lock);
+	WRITE_ONCE(dmademo.state, state);
+	dmademo.error = error;
+	strscpy(dmademo.reason, reason, sizeof(dmademo.reason));
+	spin_unlock(&dmademo.status_lock);
+
+	if (state == DMADEMO_FAILED)
+		pr_err("run failed: %s (%pe)\n", reason, ERR_PTR(error));
+	if (state != DMADEMO_RUNNING)
+		wake_up_all(&dmademo.state_wq);
+}
+
+bool dmademo_running(void)
+{
+	return READ_ONCE(dmademo.state) == DMADEMO_RUNNING;
+}
+
+static void dmademo_result_release(struct kref *ref)
+{
+	struct dmademo_result *res = container_of(ref, struct dmademo_result, ref);
+
+	kvfree(res->text);
+	kvfree(res->evict);
+	kvfree(res->scratch);
+	kvfree(res->samples);
+	kvfree(res->steps);
+	kfree(res);
+}
+
+void dmademo_result_put(struct dmademo_result *res)
+{
+	if (res)
+		kref_put(&res->ref, dmademo_result_release);
+}
+
+/* sizes outer, strategies inner, in a seeded order within each size */
+static void dmademo_schedule(struct dmademo_result *res)
+{
+	const struct dmademo_params *p = &res->params;
+	u32 state = res->seed, r;
+	unsigned int i, j, k = 0;
+	u8 order[DMADEMO_NR_STRATEGIES];
+
+	for (r = 0; r < p->rounds; r++) {
+		for (j = 0; j < p->nr_sizes; j++) {
+			for (i = 0; i < p->nr_strategies; i++)
+				order[i] = i;
+			if (p->shuffle)
+				dmademo_shuffle(order, p->nr_strategies, &state);
+			for (i = 0; i < p->nr_strategies; i++, k++) {
+				res->steps[k].cell = order[i] * p->nr_sizes + j;
+				res->steps[k].round = r;
+			}
+		}
+	}
+}
+
+static struct dmademo_result *dmademo_result_alloc(const struct dmademo_params *p,
+						   unsigned int nr_cells, u32 capacity)
+{
+	struct dmademo_result *res;
+	unsigned int i, j, k = 0;
+
+	res = kzalloc(struct_size(res, cells, nr_cells), GFP_KERNEL);
+	if (!res)
+		return NULL;
+	res->nr_cells = nr_cells;
+	res->nr_steps = nr_cells * p->rounds;
+	res->steps = kvcalloc(res->nr_steps, sizeof(*res->steps), GFP_KERNEL);
+	res->samples = kvcalloc(capacity, sizeof(*res->samples),
+				GFP_KERNEL | __GFP_NOWARN);
+	res->scratch = kvcalloc(p->iterations * p->rounds, sizeof(*res->scratch),
+				GFP_KERNEL | __GFP_NOWARN);
+	if (p->cold)
+		res->evict = kvzalloc(DMADEMO_EVICT_BYTES, GFP_KERNEL | __GFP_NOWARN);
+	if (!res->steps || !res->samples || !res->scratch ||
+	    (p->cold && !res->evict)) {
+		kref_init(&res->ref);
+		dmademo_result_put(res);
+		return NULL;
+	}
+
+	kref_init(&res->ref);
+	mutex_init(&res->text_lock);
+	res->params = *p;
+	res->capacity = capacity;
+	res->seed = p->seed ?: get_random_u32() ?: 1;
+	for (i = 0; i < p->nr_strategies; i++) {
+		for (j = 0; j < p->nr_sizes; j++, k++) {
+			res->cells[k].strategy = p->strategies[i];
+			res->cells[k].size = p->sizes[j];
+			res->cells[k].steps_left = p->rounds;
+		}
+	}
+	dmademo_schedule(res);
+	return res;
+}
+
+/*
+ * Cells that can never run, skipped before the run starts: sizes beyond a
+ * strategy's limits or the channel's copy alignment. Returns how many.
+ */
+static unsigned int dmademo_precheck(struct dmademo_result *res)
+{
+	struct dma_chan *chan = res->chan;
+	struct device *dev = chan ? dmaengine_get_dma_device(chan) : NULL;
+	unsigned int i, skipped = 0;
+
+	for (i = 0; i < res->nr_cells; i++) {
+		struct dmademo_cell *c = &res->cells[i];
+		const struct dmademo_ops *ops = dmademo_ops[c->strategy];
+
+		c->skip_err = dmademo_size_check(ops, dev, c->size, c->skip,
+						 sizeof(c->skip));
+		if (!c->skip_err && !ops->cpu_copy &&
+		    !is_dma_copy_aligned(chan->device, 0, 0, c->size)) {
+			snprintf(c->skip, sizeof(c->skip),
+				 "not a multiple of %s's copy alignment %u",
+				 dma_chan_name(chan), 1U << chan->device->copy_align);
+			c->skip_err = -EINVAL;
+		}
+		if (c->skip_err) {
+			c->steps_left = 0;
+			c->ready = true;
+			skipped++;
+		}
+	}
+	return skipped;
+}
+
+/* Checks what can be checked before a run; on error the run fails at once. */
+static int dmademo_check_params(const struct dmademo_params *p, u64 samples)
+{
+	u64 steps = (u64)p->nr_strategies * p->nr_sizes * p->rounds;
+	bool dma = false;
+	unsigned int i;
+	int ret;
+
+	if (samples > DMADEMO_MAX_SAMPLES) {
+		dmademo_set_state(DMADEMO_FAILED, -E2BIG,
+				  "%llu samples asked for, at most %u per run",
+				  samples, DMADEMO_MAX_SAMPLES);
+		return -E2BIG;
+	}
+	if (steps > U16_MAX) {
+		dmademo_set_state(DMADEMO_FAILED, -E2BIG,
+				  "%llu steps asked for, at most %u per run",
+				  steps, U16_MAX);
+		return -E2BIG;
+	}
+	if ((p->inject == DMADEMO_FAULT_CORRUPT || p->inject == DMADEMO_FAULT_OVERRUN) &&
+	    !(p->verify && p->touch)) {
+		dmademo_set_state(DMADEMO_FAILED, -EINVAL,
+				  "inject=%s needs verify=1 and touch=1: nothing would notice it",
+				  dmademo_fault_names[p->inject]);
+		return -EINVAL;
+	}
+	if (p->cold && p->depth > 1) {
+		dmademo_set_state(DMADEMO_FAILED, -EINVAL,
+				  "cold=1 needs depth=1: the eviction would land inside other transfers");
+		return -EINVAL;
+	}
+	if (p->cpu != DMADEMO_CPU_ANY && !cpu_online(p->cpu)) {
+		dmademo_set_state(DMADEMO_FAILED, -EINVAL, "cpu %u is not online", p->cpu);
+		return -EINVAL;
+	}
+	for (i = 0; i < p->nr_strategies; i++)
+		dma |= !dmademo_ops[p->strategies[i]]->cpu_copy;
+	if (!dma)
+		return 0;
+
+	if (!dmademo.chan) {
+		ret = dmademo_chan_select("any");
+		if (ret) {
+			dmademo_set_state(DMADEMO_FAILED, ret,
+					  "no free DMA_MEMCPY channel");
+			return ret;
+		}
+	}
+	if (dmademo.chan_stuck) {
+		dmademo_set_state(DMADEMO_FAILED, -EIO,
+				  "%s could not be stopped after a failed transfer: select another channel, or none",
+				  dma_chan_name(dmademo.chan));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Starts a run with the current knobs. Called with dmademo.lock held. */
+int dmademo_start(void)
+{
+	const struct dmademo_params *p = &dmademo.params;
+	unsigned int nr_cells = p->nr_strategies * p->nr_sizes, skipped;
+	u64 samples = (u64)nr_cells * p->iterations * p->rounds;
+	struct dmademo_result *res;
+	struct task_struct *t;
+	int ret;
+
+	lockdep_assert_held(&dmademo.lock);
+	if (dmademo_running())
+		return -EBUSY;
+	dmademo_stop();		/* reap the previous run's thread */
+
+	ret = dmademo_check_params(p, samples);
+	if (ret)
+		return ret;
+
+	res = dmademo_result_alloc(p, nr_cells, samples);
+	if (!res) {
+		dmademo_set_state(DMADEMO_FAILED, -ENOMEM,
+				  "cannot allocate %llu samples", samples);
+		return -ENOMEM;
+	}
+	res->chan = dmademo.chan;
+	skipped = dmademo_precheck(res);
+
+	t = kthread_create(dmademo_thread, res, KBUILD_MODNAME);
+	if (IS_ERR(t)) {
+		dmademo_result_put(res);
+		dmademo_set_state(DMADEMO_FAILED, PTR_ERR(t),
+				  "cannot create the run thread");
+		return PTR_ERR(t);
+	}
+	if (p->cpu != DMADEMO_CPU_ANY)
+		kthread_bind(t, p->cpu);
+	get_task_struct(t);	/* kthread_stop() may come after it returned */
+
+	dmademo_result_put(dmademo.result);
+	dmademo.result = res;
+	dmademo.thread = t;
+	spin_lock(&dmademo.status_lock);
+	WRITE_ONCE(dmademo.done, 0);
+	WRITE_ONCE(dmademo.errors, 0);
+	WRITE_ONCE(dmademo.skipped, skipped);
+	WRITE_ONCE(dmademo.total, (u32)(samples - (u64)skipped * p->iterations * p->rounds));
+	dmademo.seed = res->seed;
+	spin_unlock(&dmademo.status_lock);
+	dmademo_set_state(DMADEMO_RUNNING, 0, NULL);
+	wake_up_process(t);
+	return 0;
+}
+
+/* Stops the run, if any, and reaps its thread. Called with dmademo.lock held. */
+void dmademo_stop(void)
+{
+	lockdep_assert_held(&dmademo.lock);
+	if (!dmademo.thread)
+		return;
+	kthread_stop(dmademo.thread);
+	put_task_struct(dmademo.thread);
+	dmademo.thread = NULL;
+	/* a thread stopped before it ever ran did not say so itself */
+	if (dmademo_running())
+		dmademo_set_state(DMADEMO_STOPPED, 0, NULL);
+}
+
+/* Frees what a channel that could not be stopped kept; it was released. */
+void dmademo_stuck_free(void)
+{
+	struct dmademo_bufs *b, *tmp;
+	LIST_HEAD(list);
+
+	spin_lock(&dmademo.status_lock);
+	list_splice_init(&dmademo.stuck, &list);
+	dmademo.chan_stuck = false;
+	spin_unlock(&dmademo.status_lock);
+	list_for_each_entry_safe(b, tmp, &list, stuck) {
+		list_del(&b->stuck);
+		dmademo_bufs_free(b);
+	}
+}
+
+/* One synchronous DMA copy through the channel, for the "copy" file. */
+int dmademo_copy(const void *data, size_t len)
+{
+	size_t dma_len = round_up(len, 4);	/* the emulated engine needs it */
+	struct dma_async_tx_descriptor *tx;
+	struct dmademo_bufs *b;
+	struct dmademo_slot *s;
+	struct dma_chan *chan;
+	int ret = 0;
+
+	lockdep_assert_held(&dmademo.lock);
+	if (!dmademo.chan) {
+		ret = dmademo_chan_select("any");
+		if (ret)
+			return ret;
+	}
+	chan = dmademo.chan;
+	if (dmademo.chan_stuck)
+		return -EIO;
+
+	b = dmademo_bufs_alloc(dmademo_ops[DMADEMO_COHERENT], dmademo_dma_dev(),
+			       DMADEMO_COPY_MAX, dma_get_cache_alignment(), 1);
+	if (IS_ERR(b))
+		return PTR_ERR(b);
+	s = &b->slot[0];
+	memset(s->src, 0, dma_len);
+	memcpy(s->src, data, len);
+
+	tx = dmaengine_prep_dma_memcpy(chan, s->dst_dma, s->src_dma, dma_len,
+				       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
+	if (!tx) {
+		ret = -EIO;
+		goto free;
+	}
+	tx->callback_result = dmademo_callback;
+	tx->callback_param = s;
+	if (dma_submit_error(dmaengine_submit(tx))) {
+		ret = -EIO;
+		goto free;
+	}
+	dma_async_issue_pending(chan);
+	if (!wait_for_completion_timeout(&s->done,
+					 msecs_to_jiffies(dmademo.params.timeout_ms))) {
+		if (!dmademo_quiesce(chan, b, false))
+			return -ETIMEDOUT;
+		ret = -ETIMEDOUT;
+		goto free;
+	}
+	if (s->result != DMA_TRANS_NOERROR) {
+		ret = -EIO;
+		goto free;
+	}
+	memcpy(dmademo.copy_buf, s->dst, len);
+	dmademo.copy_len = len;
+free:
+	dmademo_bufs_free(b);
+	return ret;
+}

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The results of a run as CSV: "results", a row per recorded transfer in
+ * the order they ran, and "summary", a row per (strategy, size, phase).
+ * Columns are only ever appended, so that every reader of an older file
+ * still reads a newer one.
+ */
+#include "dmademo.h"
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+const char * const dmademo_phase_names[DMADEMO_NR_PHASES] = {
+	"fill", "to_dev", "prep", "submit", "wait", "to_cpu", "read", "total",
+	"wake", "alloc", "free",
+};
+
+/*
+ * results and summary print the run that was the last one when they were
+ * opened: they hold a reference on it until they are closed. If ended is
+ * not NULL, it tells whether that run had ended (its samples are final).
+ */
+static int result_get(struct dmademo_result **res, bool *ended)
+{
+	if (mutex_lock_killable(&dmademo.lock))
+		return -EINTR;
+	*res = dmademo.result;
+	if (*res)
+		kref_get(&(*res)->ref);
+	if (ended)
+		*ended = !dmademo_running();
+	mutex_unlock(&dmademo.lock);
+	return 0;
+}
+
+static void *results_start(struct seq_file *m, loff_t *pos)
+{
+	struct dmademo_result *res = m->private;
+
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	/* rows are published whole: the count is stored after the row */
+	if (!res || *pos > smp_load_acquire(&res->recorded))
+		return NULL;
+	return &res->samples[*pos - 1];
+}
+
+static void *results_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return results_start(m, pos);
+}
+
+static void results_stop(struct seq_file *m, void *v)
+{
+}
+
+/* v in decimal, written backwards so that it ends just before end */
+static char *put_u32_back(char *end, u32 v)
+{
+	do {
+		*--end = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+#define RESULTS_HEADER	"strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu\n"
+#define RESULTS_ROW_MAX	192	/* 17 numbers of 10 digits at most, commas, newline */
+
+/* the phases that follow `ok`, appended after the first eight */
+static const u8 late_phases[] = { DMADEMO_WAKE, DMADEMO_ALLOC, DMADEMO_FREE };
+
+static const char *sample_strategy(const struct dmademo_result *res,
+				   const struct dmademo_sample *smp)
+{
+	return dmademo_strategy_names[res->cells[res->steps[smp->step].cell].strategy];
+}
+
+/* a row but its strategy name, backwards from end; returns its start */
+static char *results_row(const struct dmademo_result *res,
+			 const struct dmademo_sample *smp, char *end)
+{
+	const struct dmademo_step *st = &res->steps[smp->step];
+	u32 iter = st->round * res->params.iterations + (smp - res->samples - st->first);
+	char *b = end;
+	int p;
+
+	*--b = '\n';
+	b = put_u32_back(b, smp->irq_cpu);
+	*--b = ',';
+	b = put_u32_back(b, smp->cpu);
+	*--b = ',';
+	b = put_u32_back(b, st->round);
+	for (p = ARRAY_SIZE(late_phases) - 1; p >= 0; p--) {
+		*--b = ',';
+		b = put_u32_back(b, smp->ns[late_phases[p]]);
+	}
+	*--b = ',';
+	b = put_u32_back(b, smp->ok);
+	for (p = DMADEMO_TOTAL; p >= 0; p--) {
+		*--b = ',';
+		b = put_u32_back(b, smp->ns[p]);
+	}
+	*--b = ',';
+	b = put_u32_back(b, iter);
+	*--b = ',';
+	b = put_u32_back(b, res->cells[st->cell].size);
+	*--b = ',';
+	return b;
+}
+
+static int results_show(struct seq_file *m, void *v)
+{
+	struct dmademo_result *res = m->private;
+	const struct dmademo_sample *smp = v;
+	char row[RESULTS_ROW_MAX], *b;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, RESULTS_HEADER);
+		return 0;
+	}
+	b = results_row(res, smp, row + sizeof(row));
+	seq_puts(m, sample_strategy(res, smp));
+	seq_write(m, b, row + sizeof(row) - b);
+	return 0;
+}
+
+/*
+ * Once a run has ended its results no longer change: the first reader
+ * renders them into one buffer, and every read after that is a copy.
+ */
+static void results_render(struct dmademo_result *res)
+{
+	/* pairs with record(): rows are whole up to the count */
+	u32 i, n = smp_load_acquire(&res->recorded);
+	char row[RESULTS_ROW_MAX], *b, *text;
+	size_t len = 0, pos;
+
+	for (i = 0; i < n; i++) {
+		const struct dmademo_sample *smp = &res->samples[i];
+
+		len += strlen(sample_strategy(res, smp));
+		len += row + sizeof(row) - results_row(res, smp, row + sizeof(row));
+		if (!(i & 0xffff))
+			cond_resched();
+	}
+	len += strlen(RESULTS_HEADER);
+	text = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
+	if (!text)
+		return;		/* readers format row by row instead */
+	memcpy(text, RESULTS_HEADER, strlen(RESULTS_HEADER));
+	pos = strlen(RESULTS_HEADER);
+	for (i = 0; i < n; i++) {
+		const struct dmademo_sample *smp = &res->samples[i];
+		const char *name = sample_strategy(res, smp);
+		size_t l = strlen(name);
+
+		memcpy(text + pos, name, l);
+		pos += l;
+		b = results_row(res, smp, row + sizeof(row));
+		memcpy(text + pos, b, row + sizeof(row) - b);
+		pos += row + sizeof(row) - b;
+		if (!(i & 0xffff))
+			cond_resched();
+	}
+	res->text_len = pos;
+	/* readers that see text see its length and every byte of it */
+	smp_store_release(&res->text, text);
+}
+
+static const struct seq_operations results_sops = {
+	.start = results_start,
+	.next = results_next,
+	.stop = results_stop,
+	.show = results_show,
+};
+
+/*
+ * seq_read() returns at most one buffer per read(): with the default page,
+ * cat's 64 KiB reads would each come back with 4 KiB. A buffer of the
+ * size of a typical read saves 15 system calls in 16.
+ */
+#define RESULTS_BUF_SIZE	SZ_64K
+
+static int results_open(struct inode *inode, struct file *file)
+{
+	struct dmademo_result *res;
+	struct seq_file *m;
+	bool ended;
+	int ret;
+
+	ret = result_get(&res, &ended);
+	if (ret)
+		return ret;
+	ret = seq_open(file, &results_sops);
+	if (ret) {
+		dmademo_result_put(res);
+		return ret;
+	}
+	m = file->private_data;
+	m->private = res;
+	if (res && ended) {
+		mutex_lock(&res->text_lock);
+		if (!res->text)
+			results_render(res);
+		mutex_unlock(&res->text_lock);
+		if (res->text)
+			return 0;
+	}
+	/* as single_open_size() does; without it, seq_read() takes a page */
+	m->buf = kvmalloc(RESULTS_BUF_SIZE, GFP_KERNEL);
+	if (m->buf)
+		m->size = RESULTS_BUF_SIZE;
+	return 0;
+}
+
+/*
+ * The rendered text once there is one, else row by row. The bytes are the
+ * same either way, so a reader that opened during the run and reads on
+ * after the text appeared continues at the same offset.
+ */
+static const char *results_text(struct file *file, size_t *len)
+{
+	struct dmademo_result *res = ((struct seq_file *)file->private_data)->private;
+
+	/* pairs with results_render(): text before the pointer to it */
+	if (!res || !smp_load_acquire(&res->text))
+		return NULL;
+	*len = res->text_len;
+	return res->text;
+}
+
+static ssize_t results_read(struct file *file, char __user *ubuf, size_t count,
+			    loff_t *ppos)
+{
+	const char *text;
+	size_t len;
+
+	text = results_text(file, &len);
+	if (text)
+		return simple_read_from_buffer(ubuf, count, ppos, text, len);
+	return seq_read(file, ubuf, count, ppos);
+}
+
+static loff_t results_llseek(struct file *file, loff_t off, int whence)
+{
+	size_t len;
+
+	if (results_text(file, &len))
+		return fixed_size_llseek(file, off, whence, len);
+	return seq_lseek(file, off, whence);
+}
+
+static int results_release(struct inode *inode, struct file *file)
+{
+	struct dmademo_result *res = ((struct seq_file *)file->private_data)->private;
+
+	dmademo_result_put(res);
+	return seq_release(inode, file);
+}
+
+const struct file_operations dmademo_results_fops = {
+	.owner = THIS_MODULE,
+	.open = results_open,
+	.read = results_read,
+	.llseek = results_llseek,
+	.release = results_release,
+};
+
+static void seq_put_mbps(struct seq_file *m, u64 bytes, u64 ns)
+{
+	u32 frac;
+	u64 mbps = div_u64_rem(dmademo_mbps_x100(bytes, ns), 100, &frac);
+
+	seq_printf(m, ",%llu.%02u", mbps, frac);
+}
+
+static int summary_show(struct seq_file *m, void *v)
+{
+	struct dmademo_result *res = m->private;
+	unsigned int i;
+	int p;
+
+	seq_puts(m, "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync\n");
+	if (!res)
+		return 0;
+	for (i = 0; i < res->nr_cells; i++) {
+		const struct dmademo_cell *c = &res->cells[i];
+
+		/* pairs with the run thread's release: stats before the flag */
+		if (!smp_load_acquire(&c->ready) || !(c->n + c->failed))
+			continue;
+		for (p = 0; p < DMADEMO_NR_PHASES; p++) {
+			const struct dmademo_stats *s = &c->stats[p];
+
+			seq_printf(m, "%s,%u,%s,%u,%u,%u,%u,%u,%u,%u,%u",
+				   dmademo_strategy_names[c->strategy],
+				   c->size, dmademo_phase_names[p], s->n, s->min,
+				   s->p50, s->p90, s->p99, s->max, s->mean,
+				   s->stddev);
+			seq_put_mbps(m, c->size, s->p50);
+			seq_put_mbps(m, (u64)c->size * (c->n + c->failed), c->wall_ns);
+			seq_printf(m, ",%u,%d\n", c->failed, c->need_sync);
+		}
+	}
+	for (i = 0; i < res->nr_cells; i++) {
+		const struct dmademo_cell *c = &res->cells[i];
+
+		/* as above: skip_err and skip before the flag */
+		if (smp_load_acquire(&c->ready) && c->skip_err)
+			seq_printf(m, "# skipped: %s %u: %s (%pe)\n",
+				   dmademo_strategy_names[c->strategy], c->size,
+				   c->skip, ERR_PTR(c->skip_err));
+	}
+	return 0;
+}
+
+static int summary_open(struct inode *inode, struct file *file)
+{
+	struct dmademo_result *res;
+	int ret;
+
+	ret = result_get(&res, NULL);
+	if (ret)
+		return ret;
+	ret = single_open(file, summary_show, res);
+	if (ret)
+		dmademo_result_put(res);
+	return ret;
+}
+
+static int summary_release(struct inode *inode, struct file *file)
+{
+	struct dmademo_result *res = ((struct seq_file *)file->private_data)->private;
+
+	dmademo_result_put(res);
+	return single_release(inode, file);
+}
+
+const struct file_operations dmademo_summary_fops = {
+	.owner = THIS_MODULE,
+	.open = summary_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = summary_release,
+};
