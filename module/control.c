@@ -204,7 +204,7 @@ static int dmademo_check_params(const struct dmademo_params *p, u64 samples)
 			return ret;
 		}
 	}
-	if (dmademo.chan_stuck) {
+	if (READ_ONCE(dmademo.chan_stuck)) {
 		dmademo_set_state(DMADEMO_FAILED, -EIO,
 				  "%s could not be stopped after a failed transfer: select another channel, or none",
 				  dma_chan_name(dmademo.chan));
@@ -289,7 +289,7 @@ void dmademo_stuck_free(void)
 
 	spin_lock(&dmademo.status_lock);
 	list_splice_init(&dmademo.stuck, &list);
-	dmademo.chan_stuck = false;
+	WRITE_ONCE(dmademo.chan_stuck, false);
 	spin_unlock(&dmademo.status_lock);
 	list_for_each_entry_safe(b, tmp, &list, stuck) {
 		list_del(&b->stuck);
@@ -314,7 +314,7 @@ int dmademo_copy(const void *data, size_t len)
 			return ret;
 	}
 	chan = dmademo.chan;
-	if (dmademo.chan_stuck)
+	if (READ_ONCE(dmademo.chan_stuck))
 		return -EIO;
 
 	b = dmademo_bufs_alloc(dmademo_ops[DMADEMO_COHERENT], dmademo_dma_dev(),

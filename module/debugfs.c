@@ -491,7 +491,7 @@ static int info_show(struct seq_file *m, void *v)
 		seq_printf(m, "dma_addressing_limited=%d\n", dma_addressing_limited(dev));
 		seq_printf(m, "dma_max_mapping_size=%zu\n", dma_max_mapping_size(dev));
 		seq_printf(m, "swiotlb=%d\n", swiotlb_active(dev));
-		seq_printf(m, "chan_stuck=%d\n", dmademo.chan_stuck);
+		seq_printf(m, "chan_stuck=%d\n", READ_ONCE(dmademo.chan_stuck));
 	}
 	mutex_unlock(&dmademo.lock);
 

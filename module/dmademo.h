@@ -155,7 +155,7 @@ struct dmademo {
 	u32 seed;
 	/* buffers that a channel that could not be stopped may still write */
 	struct list_head stuck;		/* freed when it is released */
-	bool chan_stuck;
+	bool chan_stuck;		/* also read with READ_ONCE() */
 	wait_queue_head_t state_wq;	/* woken when a run ends */
 
 	void *copy_buf;			/* what "copy" last copied */

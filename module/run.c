@@ -120,7 +120,7 @@ bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck)
 		return true;
 	spin_lock(&dmademo.status_lock);
 	list_add(&b->stuck, &dmademo.stuck);
-	dmademo.chan_stuck = true;
+	WRITE_ONCE(dmademo.chan_stuck, true);
 	spin_unlock(&dmademo.status_lock);
 	return false;
 }
