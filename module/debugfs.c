@@ -77,19 +77,26 @@ static int lock_idle(const char *name)
 
 /* knobs: the parameters of the next run */
 
-enum knob_kind { KNOB_U32, KNOB_FAULT, KNOB_STRATEGIES, KNOB_SIZES, KNOB_CPU };
+enum knob_kind { KNOB_U32, KNOB_NAME, KNOB_STRATEGIES, KNOB_SIZES, KNOB_CPU };
 
 struct dmademo_knob {
 	const char *name;
 	enum knob_kind kind;
 	size_t offset;			/* of a u32 in struct dmademo_params */
 	u32 min, max;
+	const char * const *names;	/* KNOB_NAME: the values, max + 1 of them */
 };
 
 #define KNOB(_name, _kind, _field, _min, _max) {			\
 	.name = _name, .kind = _kind,					\
 	.offset = offsetof(struct dmademo_params, _field),		\
 	.min = _min, .max = _max,					\
+}
+
+#define KNOB_NAMES(_name, _field, _names, _nr) {			\
+	.name = _name, .kind = KNOB_NAME,				\
+	.offset = offsetof(struct dmademo_params, _field),		\
+	.max = (_nr) - 1, .names = _names,				\
 }
 
 static const struct dmademo_knob knobs[] = {
@@ -101,13 +108,15 @@ static const struct dmademo_knob knobs[] = {
 	KNOB("touch", KNOB_U32, touch, 0, 1),
 	KNOB("depth", KNOB_U32, depth, 1, DMADEMO_MAX_DEPTH),
 	KNOB("timeout_ms", KNOB_U32, timeout_ms, 1, DMADEMO_MAX_TIMEOUT_MS),
-	KNOB("inject", KNOB_FAULT, inject, 0, DMADEMO_NR_FAULTS - 1),
+	KNOB_NAMES("inject", inject, dmademo_fault_names, DMADEMO_NR_FAULTS),
 	KNOB("rounds", KNOB_U32, rounds, 1, DMADEMO_MAX_ROUNDS),
 	KNOB("shuffle", KNOB_U32, shuffle, 0, 1),
 	KNOB("seed", KNOB_U32, seed, 0, U32_MAX),
 	KNOB("cpu", KNOB_CPU, cpu, 0, 0),
 	KNOB("touch_bytes", KNOB_U32, touch_bytes, 0, DMADEMO_MAX_SIZE),
 	KNOB("cold", KNOB_U32, cold, 0, 1),
+	KNOB_NAMES("completion", completion, dmademo_completion_names,
+		   DMADEMO_NR_COMPLETIONS),
 };
 
 static u32 *knob_u32(struct dmademo_params *p, const struct dmademo_knob *k)
@@ -124,9 +133,8 @@ static int knob_parse(const struct dmademo_knob *k, char *buf,
 	switch (k->kind) {
 	case KNOB_U32:
 		return dmademo_parse_u32(buf, k->min, k->max, knob_u32(p, k), why);
-	case KNOB_FAULT:
-		ret = dmademo_parse_name(buf, dmademo_fault_names,
-					 DMADEMO_NR_FAULTS, &i, why);
+	case KNOB_NAME:
+		ret = dmademo_parse_name(buf, k->names, k->max + 1, &i, why);
 		if (!ret)
 			*knob_u32(p, k) = i;
 		return ret;
@@ -167,8 +175,8 @@ static int knob_show(struct seq_file *m, void *v)
 	case KNOB_U32:
 		seq_printf(m, "%u\n", *knob_u32(&p, k));
 		break;
-	case KNOB_FAULT:
-		seq_printf(m, "%s\n", dmademo_fault_names[*knob_u32(&p, k)]);
+	case KNOB_NAME:
+		seq_printf(m, "%s\n", k->names[*knob_u32(&p, k)]);
 		break;
 	case KNOB_STRATEGIES:
 		for (i = 0; i < p.nr_strategies; i++)

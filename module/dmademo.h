@@ -81,6 +81,7 @@ struct dmademo_params {
 	u32 cpu;		/* the run thread's CPU, or DMADEMO_CPU_ANY */
 	u32 touch_bytes;	/* bytes the CPU fills and reads; 0: all */
 	u32 cold;		/* evict the caches before every transfer */
+	u32 completion;		/* enum dmademo_completion */
 };
 
 /* One recorded transfer. Times saturate at U32_MAX ns (4.29 s). */
@@ -101,6 +102,7 @@ struct dmademo_cell {
 	u32 steps_left;		/* rounds still to run */
 	u64 wall_ns;		/* summed over its steps */
 	bool need_sync;		/* dma_need_sync() on its streaming handles */
+	u32 segments;		/* descriptors per transfer, at most */
 	bool ready;		/* final; smp_store_release() */
 	int skip_err;		/* why it cannot run, if it cannot */
 	char skip[80];

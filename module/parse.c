@@ -18,6 +18,9 @@ const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES] = {
 	[DMADEMO_STREAMING_SYNC] = "streaming-sync",
 	[DMADEMO_NONCOHERENT]	 = "noncoherent",
 	[DMADEMO_CPU]		 = "cpu",
+	[DMADEMO_SG]		 = "sg",
+	[DMADEMO_SG_SYNC]	 = "sg-sync",
+	[DMADEMO_NONCONTIGUOUS]	 = "noncontiguous",
 };
 
 const char * const dmademo_fault_names[DMADEMO_NR_FAULTS] = {
@@ -28,6 +31,11 @@ const char * const dmademo_fault_names[DMADEMO_NR_FAULTS] = {
 	[DMADEMO_FAULT_WRONG_DIR]  = "wrong-dir",
 	[DMADEMO_FAULT_STUCK]	   = "stuck",
 	[DMADEMO_FAULT_OVERRUN]	   = "overrun",
+};
+
+const char * const dmademo_completion_names[DMADEMO_NR_COMPLETIONS] = {
+	[DMADEMO_COMPLETION_IRQ]  = "irq",
+	[DMADEMO_COMPLETION_POLL] = "poll",
 };
 
 int dmademo_parse_u32(const char *buf, u32 min, u32 max, u32 *val,

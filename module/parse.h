@@ -22,6 +22,9 @@ enum dmademo_strategy {
 	DMADEMO_STREAMING_SYNC,
 	DMADEMO_NONCOHERENT,
 	DMADEMO_CPU,
+	DMADEMO_SG,
+	DMADEMO_SG_SYNC,
+	DMADEMO_NONCONTIGUOUS,
 	DMADEMO_NR_STRATEGIES
 };
 
@@ -36,11 +39,18 @@ enum dmademo_fault {
 	DMADEMO_NR_FAULTS
 };
 
+enum dmademo_completion {
+	DMADEMO_COMPLETION_IRQ,		/* DMA_PREP_INTERRUPT, sleep until the callback */
+	DMADEMO_COMPLETION_POLL,	/* no interrupt, poll dmaengine_tx_status() */
+	DMADEMO_NR_COMPLETIONS
+};
+
 #define DMADEMO_MAX_SIZES	32
 #define DMADEMO_MAX_SIZE	(64U << 20)	/* bytes per buffer */
 
 extern const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES];
 extern const char * const dmademo_fault_names[DMADEMO_NR_FAULTS];
+extern const char * const dmademo_completion_names[DMADEMO_NR_COMPLETIONS];
 
 /*
  * Every parser takes a NUL-terminated string with at most one trailing

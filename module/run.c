@@ -23,20 +23,10 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 
-#include "strategy.h"
+#include "engine.h"
 
 #define PATTERN_STEP	0x9e3779b9U	/* consecutive words differ in every byte */
 #define EVICT_STRIDE	32		/* the smallest cache line of a CPU we run on */
-
-struct dmademo_run {
-	struct dmademo_result *res;
-	struct dma_chan *chan;
-	struct device *dev;
-	const struct dmademo_params *p;
-	size_t align;			/* of pool blocks and guard bytes */
-	u32 fault;			/* still to inject, once */
-	u32 seed;			/* pattern of the next transfer */
-};
 
 static u32 dmademo_sink;		/* keeps reads that verify nothing honest */
 
@@ -95,36 +85,6 @@ static void evict(const void *buf)
 	WRITE_ONCE(dmademo_sink, sum);
 }
 
-void dmademo_callback(void *arg, const struct dmaengine_result *result)
-{
-	struct dmademo_slot *s = arg;
-
-	s->done_ns = ktime_get_ns();
-	s->irq_cpu = raw_smp_processor_id();
-	s->result = result->result;
-	complete(&s->done);
-}
-
-/*
- * Stops everything in flight on the channel. True if nothing the engine
- * or a late callback could write is left, so b can be freed. Otherwise b
- * goes on the stuck list until the channel is released, and the channel
- * is marked unusable: a driver without device_synchronize gives no such
- * guarantee, and one whose terminate fails gives none at all.
- */
-bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck)
-{
-	int ret = dmaengine_terminate_sync(chan);
-
-	if (!ret && chan->device->device_synchronize && !stuck)
-		return true;
-	spin_lock(&dmademo.status_lock);
-	list_add(&b->stuck, &dmademo.stuck);
-	WRITE_ONCE(dmademo.chan_stuck, true);
-	spin_unlock(&dmademo.status_lock);
-	return false;
-}
-
 /*
  * alloc (per-transfer buffers), fill, to_dev, prep, submit. On error *what
  * names what failed; -ENOMEM is a buffer that could not be had.
@@ -133,8 +93,6 @@ static int xfer_start(struct dmademo_run *r, const struct dmademo_ops *ops,
 		      struct dmademo_slot *s, const char **what)
 {
 	struct dmademo_bufs *b = s->bufs;
-	struct dma_async_tx_descriptor *tx;
-	dma_cookie_t cookie;
 	u64 t0, t;
 	int ret;
 
@@ -174,62 +132,23 @@ static int xfer_start(struct dmademo_run *r, const struct dmademo_ops *ops,
 	}
 	s->mapped = true;
 	s->submit_ns = t0;
-	if (ops->cpu_copy)
-		return 0;
-
-	tx = dmaengine_prep_dma_memcpy(r->chan, s->dst_dma, s->src_dma, b->len,
-				       DMA_PREP_INTERRUPT | DMA_CTRL_ACK);
-	t = ktime_get_ns();
-	s->ns[DMADEMO_PREP] = t - t0;
-	t0 = t;
-	if (!tx) {
-		*what = "dmaengine_prep_dma_memcpy";
-		return -EIO;
-	}
-
-	tx->callback_result = dmademo_callback;
-	tx->callback_param = s;
-	cookie = dmaengine_submit(tx);
-	if (s->fault != DMADEMO_FAULT_TIMEOUT && s->fault != DMADEMO_FAULT_STUCK)
-		dma_async_issue_pending(r->chan);
-	t = ktime_get_ns();
-	s->submit_ns = t;
-	s->ns[DMADEMO_SUBMIT] = t - t0;
-	if (dma_submit_error(cookie)) {
-		*what = "dmaengine_submit";
-		return -EIO;
-	}
-	return 0;
+	return r->engine->start(r, s, what);
 }
 
 /*
- * wait (to the callback), wake (to the thread taking it back), to_cpu,
- * read, free (per-transfer buffers); *ok is whether it verified.
+ * wait and wake (the engine's), to_cpu, read, free (per-transfer
+ * buffers); *ok is whether it verified.
  */
 static int xfer_finish(struct dmademo_run *r, const struct dmademo_ops *ops,
 		       struct dmademo_slot *s, bool *ok, const char **what)
 {
 	struct dmademo_bufs *b = s->bufs;
-	u64 t0 = s->submit_ns, t, done;
+	u64 t0, t;
+	int ret;
 
-	if (ops->cpu_copy) {
-		memcpy(s->dst, s->src, b->len);
-		t = ktime_get_ns();
-		s->ns[DMADEMO_WAIT] = t - t0;
-		s->irq_cpu = raw_smp_processor_id();
-	} else {
-		*what = "transfer";
-		if (!wait_for_completion_timeout(&s->done,
-						 msecs_to_jiffies(r->p->timeout_ms)))
-			return -ETIMEDOUT;
-		t = ktime_get_ns();
-		if (s->result != DMA_TRANS_NOERROR)
-			return -EIO;
-		/* QEMU's engine completes inside issue_pending: before t0 */
-		done = clamp(s->done_ns, t0, t);
-		s->ns[DMADEMO_WAIT] = done - t0;
-		s->ns[DMADEMO_WAKE] = t - done;
-	}
+	ret = r->engine->finish(r, s, &t, what);
+	if (ret)
+		return ret;
 	t0 = t;
 
 	if (ops->to_cpu) {
@@ -288,7 +207,8 @@ static void record(struct dmademo_run *r, struct dmademo_step *st,
 		WRITE_ONCE(dmademo.errors, dmademo.errors + 1);
 }
 
-static bool fault_applies(u32 fault, const struct dmademo_ops *ops)
+static bool fault_applies(u32 fault, const struct dmademo_run *r,
+			  const struct dmademo_ops *ops)
 {
 	switch (fault) {
 	case DMADEMO_FAULT_NONE:
@@ -297,7 +217,7 @@ static bool fault_applies(u32 fault, const struct dmademo_ops *ops)
 		return true;		/* refused at start unless verified */
 	case DMADEMO_FAULT_TIMEOUT:
 	case DMADEMO_FAULT_STUCK:
-		return !ops->cpu_copy;
+		return r->engine->dma;
 	default:
 		return ops->faults & BIT(fault);
 	}
@@ -309,7 +229,7 @@ static u32 take_fault(struct dmademo_run *r, const struct dmademo_ops *ops,
 {
 	u32 fault = r->fault;
 
-	if (!recorded || !fault_applies(fault, ops))
+	if (!recorded || !fault_applies(fault, r, ops))
 		return DMADEMO_FAULT_NONE;
 	r->fault = DMADEMO_FAULT_NONE;
 	return fault;
@@ -379,14 +299,16 @@ static int run_step(struct dmademo_run *r, struct dmademo_step *st)
 	struct dmademo_cell *c = &r->res->cells[st->cell];
 	const struct dmademo_ops *ops = dmademo_ops[c->strategy];
 	u32 n = r->p->warmup + r->p->iterations, issued = 0, finished = 0;
-	unsigned int depth = ops->cpu_copy ? 1 : r->p->depth;
 	const char *what = "transfer";
 	u64 start_ns = 0, end_ns = 0;
 	struct dmademo_bufs *b;
 	struct dmademo_slot *s;
 	bool ok, stuck = false;
+	unsigned int depth;
 	int ret = 0;
 
+	r->engine = dmademo_engine_for(ops, r->p->completion);
+	depth = min(r->p->depth, r->engine->max_depth);
 	if (c->skip_err)
 		goto out;
 	b = dmademo_bufs_alloc(ops, r->dev, c->size, r->align, depth);
@@ -424,6 +346,7 @@ static int run_step(struct dmademo_run *r, struct dmademo_step *st)
 				start_ns = s->start_ns;
 			record(r, st, s, ok);
 			end_ns = s->start_ns + s->ns[DMADEMO_TOTAL];
+			c->segments = max(c->segments, s->nr_tx);
 		}
 		cond_resched();
 	}
@@ -431,7 +354,7 @@ static int run_step(struct dmademo_run *r, struct dmademo_step *st)
 	goto out;
 
 abort:
-	if (!ops->cpu_copy && !dmademo_quiesce(r->chan, b, stuck)) {
+	if (r->engine->dma && !dmademo_quiesce(r->chan, b, stuck)) {
 		report_failure(c, ret, what, r->p->timeout_ms, true);
 		return ret;
 	}

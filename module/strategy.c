@@ -163,33 +163,6 @@ static void sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 	dma_sync_single_for_cpu(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
 }
 
-/*
- * streaming-sync: mapped for the whole step. dma_map_single() hands the
- * buffers to the device; the first fill must not come before they are
- * handed back, so they are synced for the CPU at once.
- */
-static int mapped_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
-{
-	int ret = kmalloc_alloc(b, s);
-
-	if (ret)
-		return ret;
-	ret = streaming_to_dev(b, s);
-	if (ret) {
-		kmalloc_free(b, s);
-		return ret;
-	}
-	sync_to_cpu(b, s);
-	return 0;
-}
-
-static void mapped_free(struct dmademo_bufs *b, struct dmademo_slot *s)
-{
-	dma_unmap_single(b->dev, s->dst_dma, b->len, DMA_FROM_DEVICE);
-	dma_unmap_single(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
-	kmalloc_free(b, s);
-}
-
 /* noncoherent: dma_alloc_noncoherent() memory starts owned by the CPU */
 
 static int noncoherent_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
@@ -252,8 +225,7 @@ static const struct dmademo_ops streaming_ops = {
 
 static const struct dmademo_ops streaming_sync_ops = {
 	.alloc_what = "kmalloc + dma_map_single",
-	.alloc = mapped_alloc,
-	.free = mapped_free,
+	.base = &streaming_ops,
 	.to_dev = sync_to_dev,
 	.to_cpu = sync_to_cpu,
 	.kmalloc = true,
@@ -284,6 +256,9 @@ const struct dmademo_ops *const dmademo_ops[DMADEMO_NR_STRATEGIES] = {
 	[DMADEMO_STREAMING_SYNC] = &streaming_sync_ops,
 	[DMADEMO_NONCOHERENT]	 = &noncoherent_ops,
 	[DMADEMO_CPU]		 = &cpu_ops,
+	[DMADEMO_SG]		 = &dmademo_sg_ops,
+	[DMADEMO_SG_SYNC]	 = &dmademo_sg_sync_ops,
+	[DMADEMO_NONCONTIGUOUS]	 = &dmademo_noncontiguous_ops,
 };
 
 /*
@@ -332,6 +307,41 @@ bool dmademo_bufs_need_sync(struct dmademo_bufs *b)
 	return need;
 }
 
+/*
+ * The "-sync" strategies use their base strategy's buffers, mapped for the
+ * whole step. Mapping hands them to the device; the first fill must not
+ * come before they are handed back, so they are synced for the CPU at once.
+ */
+static int slot_alloc(const struct dmademo_ops *ops, struct dmademo_bufs *b,
+		      struct dmademo_slot *s)
+{
+	int ret;
+
+	if (!ops->base)
+		return ops->alloc ? ops->alloc(b, s) : 0;
+	ret = ops->base->alloc(b, s);
+	if (ret)
+		return ret;
+	ret = ops->base->to_dev(b, s);
+	if (ret) {
+		ops->base->free(b, s);
+		return ret;
+	}
+	ops->to_cpu(b, s);
+	return 0;
+}
+
+static void slot_free(const struct dmademo_ops *ops, struct dmademo_bufs *b,
+		      struct dmademo_slot *s)
+{
+	if (ops->base) {
+		ops->base->to_cpu(b, s);
+		ops->base->free(b, s);
+	} else if (ops->free) {
+		ops->free(b, s);
+	}
+}
+
 struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 					struct device *dev, size_t len,
 					size_t align, unsigned int nr)
@@ -343,6 +353,13 @@ struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 	b = kzalloc(struct_size(b, slot, nr), GFP_KERNEL);
 	if (!b)
 		return ERR_PTR(-ENOMEM);
+	/* pieces contiguous in both: at most one per page of each, less one */
+	b->max_tx = ops->sg ? 2 * max_t(size_t, 1, DIV_ROUND_UP(len, PAGE_SIZE)) : 1;
+	b->tx = kcalloc(nr * b->max_tx, sizeof(*b->tx), GFP_KERNEL);
+	if (!b->tx) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
 	b->ops = ops;
 	b->dev = dev;
 	b->len = len;
@@ -358,21 +375,21 @@ struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 	}
 	for (i = 0; i < nr; i++) {
 		b->slot[i].bufs = b;
+		b->slot[i].tx = &b->tx[i * b->max_tx];
 		init_completion(&b->slot[i].done);
-		if (ops->alloc) {
-			ret = ops->alloc(b, &b->slot[i]);
-			if (ret)
-				goto err_slots;
-		}
+		ret = slot_alloc(ops, b, &b->slot[i]);
+		if (ret)
+			goto err_slots;
 	}
 	return b;
 
 err_slots:
 	while (i--)
-		ops->free(b, &b->slot[i]);
+		slot_free(ops, b, &b->slot[i]);
 	if (ops->teardown)
 		ops->teardown(b);
 err_free:
+	kfree(b->tx);
 	kfree(b);
 	return ERR_PTR(ret);
 }
@@ -388,10 +405,10 @@ void dmademo_bufs_free(struct dmademo_bufs *b)
 			ops->to_cpu(b, &b->slot[i]);
 		if (b->slot[i].held)
 			ops->put(b, &b->slot[i]);
-		if (ops->free)
-			ops->free(b, &b->slot[i]);
+		slot_free(ops, b, &b->slot[i]);
 	}
 	if (ops->teardown)
 		ops->teardown(b);
+	kfree(b->tx);
 	kfree(b);
 }

@@ -11,14 +11,19 @@
 #include <linux/completion.h>
 #include <linux/dma-mapping.h>
 #include <linux/list.h>
+#include <linux/scatterlist.h>
 #include <linux/types.h>
 
 struct dmademo_bufs;
 
-/* One transfer in flight: its buffers and its timestamps. */
+/* One transfer in flight: its buffers, its descriptors and its timestamps. */
 struct dmademo_slot {
-	void *src, *dst;
-	dma_addr_t src_dma, dst_dma;
+	void *src, *dst;		/* the CPU's view */
+	dma_addr_t src_dma, dst_dma;	/* the device's, or its first segment */
+	struct sg_table *src_sgt, *dst_sgt;	/* scatterlist strategies */
+	struct dma_async_tx_descriptor **tx;	/* b->max_tx of them */
+	unsigned int nr_tx;		/* in the last transfer */
+	dma_cookie_t cookie;		/* of its last descriptor */
 	bool mapped;			/* to_dev done, to_cpu not yet */
 	bool held;			/* get done, put not yet */
 	struct completion done;		/* completed by the DMA callback */
@@ -42,7 +47,9 @@ struct dmademo_bufs {
 	size_t len;
 	size_t align;			/* of pool blocks; guard bytes */
 	size_t guard;			/* bytes checked on each side of a destination */
+	unsigned int max_tx;		/* descriptors a transfer may need */
 	unsigned int nr;
+	struct dma_async_tx_descriptor **tx;	/* the slots' descriptors */
 	struct dma_pool *pool;
 	struct dmademo_slot slot[];
 };
@@ -51,6 +58,8 @@ struct dmademo_ops {
 	const char *alloc_what;		/* for error messages */
 	int (*setup)(struct dmademo_bufs *b);
 	void (*teardown)(struct dmademo_bufs *b);
+	/* mapped once per step: base's buffers and mapping, synced around transfers */
+	const struct dmademo_ops *base;
 	/* per step; NULL when buffers come per transfer */
 	int (*alloc)(struct dmademo_bufs *b, struct dmademo_slot *s);
 	void (*free)(struct dmademo_bufs *b, struct dmademo_slot *s);
@@ -63,12 +72,15 @@ struct dmademo_ops {
 	bool map_per_transfer;		/* to_dev maps, to_cpu unmaps */
 	bool guarded;			/* destinations have guard bytes */
 	bool kmalloc;			/* buffers from kmalloc() */
+	bool sg;			/* scatterlists: a descriptor per segment */
 	size_t max_size;		/* 0: no limit of its own */
-	bool cpu_copy;			/* memcpy instead of DMA */
+	bool cpu_copy;			/* moved by the CPU engine, not DMA */
 	u32 faults;			/* BIT(enum dmademo_fault) it can inject */
 };
 
 extern const struct dmademo_ops *const dmademo_ops[DMADEMO_NR_STRATEGIES];
+extern const struct dmademo_ops dmademo_sg_ops, dmademo_sg_sync_ops,
+	dmademo_noncontiguous_ops;
 
 int dmademo_size_check(const struct dmademo_ops *ops, struct device *dev,
 		       size_t len, char *why, size_t why_len);
@@ -78,9 +90,5 @@ struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 void dmademo_bufs_free(struct dmademo_bufs *b);
 bool dmademo_bufs_need_sync(struct dmademo_bufs *b);
 bool dmademo_guard_ok(struct dmademo_bufs *b, struct dmademo_slot *s);
-
-/* run.c */
-void dmademo_callback(void *arg, const struct dmaengine_result *result);
-bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck);
 
 #endif /* DMADEMO_STRATEGY_H */

@@ -33,6 +33,18 @@ check "skip-unmap: it is the 4 KiB source, mapped DMA_TO_DEVICE on the DMA contr
 	grep -qE 'bcm2835-dma single .* L=1000 DMA_TO_DEVICE' /tmp/dump.new
 sed 's/^/#   /' /tmp/dump.new
 
+# the same for a scatterlist: the first recorded sg transfer keeps its source mapped
+cat "$API/dump" > /tmp/dump0
+check "module loads" load
+set_knobs strategy=sg sizes=8K iterations=5 warmup=0 inject=skip-unmap
+is "sg, inject=skip-unmap: the run itself completes" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
+check "module unloads" unload
+cat "$API/dump" > /tmp/dump1
+grep -vxF -f /tmp/dump0 /tmp/dump1 > /tmp/dump.new
+is "sg skip-unmap: DMA-API debug holds the source's two pages, never unmapped" \
+	"$(grep -cE 'bcm2835-dma scather-gather .* L=1000 DMA_TO_DEVICE' /tmp/dump.new) $(wc -l < /tmp/dump.new)" "2 2"
+sed 's/^/#   /' /tmp/dump.new
+
 # wrong-dir: one dma_sync_single_for_cpu(DMA_TO_DEVICE) on a DMA_FROM_DEVICE mapping
 err0=$(cat "$API/error_count")
 echo "dmademo debugcatch: wrong-dir" > /dev/kmsg
@@ -51,8 +63,8 @@ grep -m1 'DMA-API: .*different direction' /tmp/wrongdir.log | sed 's/^/#   /'
 err0=$(cat "$API/error_count")
 cat "$API/dump" > /tmp/dump0
 load
-set_knobs strategy=streaming,streaming-sync sizes=4K iterations=5 warmup=0 inject=none
-is "inject=none: both runs complete" "$(run_wait)" "state=done done=10 total=10 errors=0 skipped=0"
+set_knobs strategy=streaming,streaming-sync,sg,sg-sync,noncontiguous sizes=8K iterations=5 warmup=0 inject=none
+is "inject=none: the five runs complete" "$(run_wait)" "state=done done=25 total=25 errors=0 skipped=0"
 unload
 is "inject=none: no new DMA-API error" "$(cat "$API/error_count")" "$err0"
 cat "$API/dump" > /tmp/dump1

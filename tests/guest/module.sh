@@ -6,7 +6,8 @@
 
 SUITE=module${MODE:+-$MODE}
 RESULTS_HDR=strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu
-SUMMARY_HDR=strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync
+SUMMARY_HDR=strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments
+ALL=coherent,pool,streaming,streaming-sync,noncoherent,cpu,sg,sg-sync,noncontiguous
 PHASES="fill to_dev prep submit wait to_cpu read total wake alloc free "
 SIZES=64,128,256,512,1K,2K,4K,8K,16K,32K,64K,128K,256K,512K,1M
 ITER=5
@@ -48,9 +49,9 @@ fi
 
 # ---------------------------------------------------------------- the full sweep
 set_knobs strategy=all sizes=$SIZES iterations=$ITER warmup=1 verify=1 touch=1 depth=1 shuffle=0
-is "strategy all reads back" "$(knob strategy)" coherent,pool,streaming,streaming-sync,noncoherent,cpu
+is "strategy all reads back" "$(knob strategy)" $ALL
 is "sizes read back in bytes" "$(knob sizes)" 64,128,256,512,1024,2048,4096,8192,16384,32768,65536,131072,262144,524288,1048576
-is "new knobs read back their defaults" "$(knob rounds) $(knob shuffle) $(knob seed) $(knob cpu) $(knob touch_bytes) $(knob cold)" "1 0 0 any 0 0"
+is "new knobs read back their defaults" "$(knob rounds) $(knob shuffle) $(knob seed) $(knob cpu) $(knob touch_bytes) $(knob cold) $(knob completion)" "1 0 0 any 0 0 irq"
 
 # Skipped before the run: pool above a page (8 of the 15 sizes), and the
 # kmalloc strategies that map (streaming, streaming-sync) above
@@ -63,7 +64,7 @@ for z in 65536 131072 262144 524288 1048576; do
 	[ "${#z}" -lt "${#MAXMAP}" ] || [ "$z" -le "$MAXMAP" ] || BIG=$((BIG + 1))
 done
 SKIP=$((8 + 2 * BIG))
-CELLS=$((90 - SKIP))
+CELLS=$((135 - SKIP))
 is "full sweep ends done, $SKIP cells skipped (pool above a page, $BIG sizes above dma_max_mapping_size $MAXMAP)" \
 	"$st" "state=done done=$((CELLS * ITER)) total=$((CELLS * ITER)) errors=0 skipped=$SKIP"
 cat "$D/results" > "$T/results.csv"
@@ -87,7 +88,7 @@ is "every (strategy,size) has iter 0..$((ITER - 1)) once" "$(awk -F, -v n=$ITER 
 is "every transfer completed and verified (ok=1)" "$(awk -F, 'NR > 1 && $12 != 1' "$T/results.csv" | wc -l)" 0
 is "the phases add up to total_ns exactly, every row (depth 1)" "$(bad_sums "$T/results.csv")" 0
 is "coherent and pool never change ownership (to_dev = to_cpu = 0)" "$(awk -F, 'NR > 1 && ($1 == "coherent" || $1 == "pool") && ($5 != 0 || $9 != 0)' "$T/results.csv" | wc -l)" 0
-is "streaming strategies spend time in to_dev and to_cpu" "$(awk -F, 'NR > 1 && ($1 ~ /^streaming/ || $1 == "noncoherent") && $5 + $9 == 0' "$T/results.csv" | wc -l)" 0
+is "streaming strategies spend time in to_dev and to_cpu" "$(awk -F, 'NR > 1 && ($1 ~ /^(streaming|sg)/ || $1 ~ /^non/) && $5 + $9 == 0' "$T/results.csv" | wc -l)" 0
 is "pool allocates and frees per transfer (alloc > 0, free > 0)" "$(awk -F, 'NR > 1 && $1 == "pool" && ($14 == 0 || $15 == 0)' "$T/results.csv" | wc -l)" 0
 is "only pool has alloc and free time" "$(awk -F, 'NR > 1 && $1 != "pool" && ($14 != 0 || $15 != 0)' "$T/results.csv" | wc -l)" 0
 is "cpu never preps, submits or wakes (prep = submit = wake = 0)" "$(awk -F, 'NR > 1 && $1 == "cpu" && ($6 != 0 || $7 != 0 || $13 != 0)' "$T/results.csv" | wc -l)" 0
@@ -96,7 +97,7 @@ is "round 0 everywhere; cpu and irq_cpu are CPUs of this board (< $NCPU)" "$(awk
 is "sizes in the outer loop: rows never go back to a smaller size" "$(awk -F, 'NR > 1 { if ($2 < last) bad++; last = $2 } END { print bad + 0 }' "$T/results.csv")" 0
 is "shuffle=0: within a size, strategies in the order asked for" \
 	"$(awk -F, 'NR > 1 && $2 == 64 && $1 != last { printf "%s ", $1; last = $1 }' "$T/results.csv")" \
-	"coherent pool streaming streaming-sync noncoherent cpu "
+	"$(echo $ALL | tr , ' ') "
 
 is "summary header" "$(head -1 "$T/summary.csv")" "$SUMMARY_HDR"
 grep -v '^#' "$T/summary.csv" > "$T/rows.csv"
@@ -105,7 +106,7 @@ is "summary phases in order per cell" "$(awk -F, -v want="$PHASES" 'NR > 1 { p =
 is "summary n = iterations and failed = 0 on every row" "$(awk -F, -v n=$ITER 'NR > 1 && ($4 != n || $14 != 0)' "$T/rows.csv" | wc -l)" 0
 if [ "$COHERENT" = 0 ]; then
 	is "need_sync: 1 for the streaming strategies, 0 for the others (non-coherent device)" \
-		"$(awk -F, 'NR > 1 && $15 != ($1 ~ /^streaming/ || $1 == "noncoherent")' "$T/rows.csv" | wc -l)" 0
+		"$(awk -F, 'NR > 1 && $15 != ($1 ~ /^(streaming|sg)/ || $1 ~ /^non/)' "$T/rows.csv" | wc -l)" 0
 fi
 is "summary says why each of pool's sizes above a page was skipped" \
 	"$(grep -c '^# skipped: pool [0-9]*: larger than 4096 B' "$T/summary.csv")" 8
@@ -121,6 +122,11 @@ is "summary total p50 matches the raw samples' median (nearest rank)" "$(awk -F,
 		for (i = 1; i < n; i++) { x = a[i]; for (j = i - 1; j >= 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
 		r = int((n * 50 + 99) / 100); if (a[r - 1] != $6) bad++ }
 	END { print bad + 0 }' "$T/results.csv" "$T/rows.csv")" 0
+is "segments: sg and sg-sync one descriptor per page (16 at 64 KiB, 256 at 1 MiB), cpu none, the others one" \
+	"$(awk -F, 'NR > 1 && $3 == "total" {
+		want = ($1 ~ /^sg/) ? ($2 < 4096 ? 1 : $2 / 4096) : ($1 == "cpu" ? 0 : 1)
+		if ($16 != want) { bad++; print $1, $2, $16 > "/dev/stderr" } }
+		END { print bad + 0 }' "$T/rows.csv")" 0
 is "mbps_p50 = size / p50 for total rows" "$(awk -F, 'NR > 1 && $3 == "total" { w = $2 * 1000 / $6; if ($12 < w - 0.01 || $12 > w + 0.01) bad++ } END { print bad + 0 }' "$T/rows.csv")" 0
 cp "$T/results.csv" "$T/summary.csv" "$OUT/" 2>/dev/null
 
@@ -136,11 +142,11 @@ set_knobs depth=1
 set_knobs strategy=all sizes=64,4K iterations=3 warmup=0 rounds=2 shuffle=1 seed=42
 echo start > "$D/run"
 st=$(cat "$D/wait")
-is "rounds=2 seed=42: done, the status shows the seed" "$st" "state=done done=72 total=72 errors=0 skipped=0 seed=42"
+is "rounds=2 seed=42: done, the status shows the seed" "$st" "state=done done=108 total=108 errors=0 skipped=0 seed=42"
 cat "$D/results" > "$T/r1.csv"
 is "rounds=2: iter 0..5 once per (strategy,size), round 1 holds iter 3..5" "$(awk -F, 'NR > 1 {
 	seen[$1","$2","$3]++; if (($16 == 1) != ($3 >= 3)) bad++ }
-	END { for (k in seen) if (seen[k] != 1) bad++; print bad + (length(seen) != 72) }' "$T/r1.csv")" 0
+	END { for (k in seen) if (seen[k] != 1) bad++; print bad + (length(seen) != 108) }' "$T/r1.csv")" 0
 is "rounds=2: the sweep runs twice, sizes outer (64, 4K, 64, 4K)" \
 	"$(awk -F, 'NR > 1 && $2 != last { printf "%s ", $2; last = $2 }' "$T/r1.csv")" "64 4096 64 4096 "
 run_wait > /dev/null
@@ -153,7 +159,7 @@ for i in 1 2 3; do
 	run_wait > /dev/null
 	[ "$(order "$D/results")" != "$(order "$T/r1.csv")" ] && changed=1
 done
-is "seed=0: a new order (of 6! x 6! x 6! x 6!) within three runs" "$changed" 1
+is "seed=0: a new order (of 9! per size and round) within three runs" "$changed" 1
 note "order with seed 42: $(order "$T/r1.csv")"
 if [ "$NCPU" -gt 1 ]; then
 	set_knobs rounds=1 cpu=1 strategy=coherent,cpu sizes=4K iterations=5
@@ -177,12 +183,30 @@ is "summary: coherent n is one short (9) and failed = 1, streaming untouched" \
 set_knobs verify=0
 is "inject=corrupt with verify=0 is refused: nothing would notice it" "$(kwrite "$D/run" start)" EINVAL
 check "... and the status says why" grep -q "error=inject=corrupt needs verify=1 and touch=1" "$D/status"
-set_knobs verify=1 inject=overrun
+set_knobs verify=1 strategy=sg sizes=64K iterations=5 warmup=1
+is "inject=corrupt in an sg transfer (16 segments): caught" "$(run_wait)" "state=done done=5 total=5 errors=1 skipped=0"
+set_knobs strategy=coherent,streaming sizes=4K iterations=10 warmup=2 inject=overrun
 is "inject=overrun: a byte past a coherent destination fails that transfer" "$(run_wait)" "state=done done=20 total=20 errors=1 skipped=0"
 is "... the guard caught it in the first recorded coherent transfer, and only there" \
 	"$(awk -F, 'NR > 1 && $12 == 0 { print $1","$3 }' "$D/results")" coherent,0
 set_knobs inject=none
 is "inject=none: clean again" "$(run_wait)" "state=done done=20 total=20 errors=0 skipped=0"
+
+# ---------------------------------------------------------------- polled completion
+# the same contract with completion=poll: every strategy, every transfer
+# verified, the phases adding up; no interrupt is waited for, so no wake
+set_knobs strategy=all sizes=64,4K,64K iterations=5 warmup=1 completion=poll
+is "completion=poll: every strategy at 64 B, 4 KiB, 64 KiB (pool's 64K skipped)" "$(run_wait)" \
+	"state=done done=130 total=130 errors=0 skipped=1"
+cat "$D/results" > "$T/poll.csv"
+is "completion=poll: every transfer verified" "$(awk -F, 'NR > 1 && $12 != 1' "$T/poll.csv" | wc -l)" 0
+is "completion=poll: the phases add up to total_ns exactly" "$(bad_sums "$T/poll.csv")" 0
+is "completion=poll: wake is 0 on every row" "$(awk -F, 'NR > 1 && $13 != 0' "$T/poll.csv" | wc -l)" 0
+set_knobs depth=8 strategy=streaming,sg
+is "completion=poll, depth 8: done" "$(run_wait)" "state=done done=30 total=30 errors=0 skipped=0"
+is "completion=poll, depth 8: the phases add up, every transfer verified" \
+	"$(bad_sums "$D/results") $(awk -F, 'NR > 1 && $12 != 1' "$D/results" | wc -l)" "0 0"
+set_knobs depth=1 completion=irq
 
 # ---------------------------------------------------------------- the access model
 set_knobs touch=0

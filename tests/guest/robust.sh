@@ -22,7 +22,7 @@ T=/tmp/robust.$$
 ERRF=$T/err
 mkdir -p "$T"
 
-KNOBS="strategy sizes iterations warmup verify touch depth timeout_ms inject rounds shuffle seed cpu touch_bytes cold"
+KNOBS="strategy sizes iterations warmup verify touch depth timeout_ms inject rounds shuffle seed cpu touch_bytes cold completion"
 NUMS="iterations warmup verify touch depth timeout_ms rounds shuffle seed cpu touch_bytes cold"
 VALUED="$KNOBS channel run"		# the files that take a value (copy takes bytes)
 LONG_ITER=200000			# coherent 4 KiB: a minute or more on the emulator; always stopped
@@ -156,7 +156,7 @@ all_as() {
 nums_as() {
 	SPECS=
 	for _f in $NUMS sizes; do SPECS="$SPECS $_f=$1"; done
-	for _f in strategy inject channel run; do SPECS="$SPECS $_f=$2"; done
+	for _f in strategy inject completion channel run; do SPECS="$SPECS $_f=$2"; done
 }
 
 # kernel log since a mark written to /dev/kmsg
@@ -245,7 +245,8 @@ reject wr "out-of-range numbers (iterations 0 and 1000001, warmup 1000001, verif
 reject wr "out-of-range new knobs (rounds 0 and 1001, shuffle 2, cold 2, touch_bytes 67108865, cpu 4096): " x \
 	rounds=ERANGE='0\n' rounds=ERANGE='1001\n' shuffle=ERANGE='2\n' cold=ERANGE='2\n' \
 	touch_bytes=ERANGE='67108865\n' cpu=ERANGE='4096\n'
-reject wr "cpu: 'Any', 'any,0', '0x1': " x cpu=EINVAL='Any\n' cpu=EINVAL='any,0\n' cpu=EINVAL='0x1\n'
+reject wr "cpu: 'Any', 'any,0', '0x1'; completion: 'IRQ', 'interrupt': " x cpu=EINVAL='Any\n' \
+	cpu=EINVAL='any,0\n' cpu=EINVAL='0x1\n' completion=EINVAL='IRQ\n' completion=EINVAL='interrupt\n'
 reject wr "channel names that dmaengine never gives ('dma0chan', 'dmachan1', 'dma0chan1x', 'dma0chan-1'): " x \
 	channel=EINVAL='dma0chan\n' channel=EINVAL='dmachan1\n' \
 	channel=EINVAL='dma0chan1x\n' channel=EINVAL='dma0chan-1\n'
@@ -294,7 +295,7 @@ is "every rejected write leaves exactly one line in dmesg: the file, the reason,
 bad=
 for spec in strategy=pool sizes=4K:4096 iterations=42 warmup=0 verify=0 touch=0 depth=3 \
 	timeout_ms=250 inject=corrupt rounds=3 shuffle=0 seed=7 cpu=0 touch_bytes=16 cold=1 \
-	channel=$CH; do
+	completion=poll channel=$CH; do
 	f=${spec%%=*}
 	v=${spec#*=}
 	want=${v#*:}
@@ -308,7 +309,8 @@ wr "$D/run" stop
 [ "$WR" = ok ] || bad="$bad run:$WR"
 is "a valid value without a trailing newline is accepted by every knob, channel and run (stop)" "${bad:-none}" none
 set_knobs strategy=pool,cpu sizes=128,4K iterations=7 warmup=3 verify=1 touch=1 \
-	depth=2 timeout_ms=1500 inject=none rounds=1 shuffle=1 seed=0 cpu=any touch_bytes=0 cold=0
+	depth=2 timeout_ms=1500 inject=none rounds=1 shuffle=1 seed=0 cpu=any touch_bytes=0 cold=0 \
+	completion=irq
 snap all
 is "the knobs restored after the valid writes" "$S" "$S0"
 
@@ -319,7 +321,8 @@ S1=$S
 WR=
 bad=
 for spec in strategy=cpu sizes=128 iterations=10 warmup=0 verify=0 touch=0 depth=4 \
-	timeout_ms=500 inject=corrupt rounds=2 shuffle=0 seed=5 cpu=0 touch_bytes=8 cold=1 channel=none channel=any channel=$CH copy=busy run=start; do
+	timeout_ms=500 inject=corrupt rounds=2 shuffle=0 seed=5 cpu=0 touch_bytes=8 cold=1 \
+	completion=poll channel=none channel=any channel=$CH copy=busy run=start; do
 	f=${spec%%=*}
 	wr "$D/$f" "${spec#*=}\\n"
 	[ "$WR" = EBUSY ] || bad="$bad $f:$WR"
@@ -345,7 +348,7 @@ is "results during a run: every row whole (18 fields, iter = row, ok = 1)" "$(aw
 	END { print (NR > 1 ? bad + 0 : "no rows") }' "$T/during.csv")" 0
 note "  $(($(wc -l < "$T/during.csv") - 1)) rows read during the run"
 is "summary during a run: the header only (the only step has not ended)" \
-	"$(cat "$D/summary")" "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync"
+	"$(cat "$D/summary")" "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments"
 
 # stop during a run
 stop_run
@@ -481,10 +484,11 @@ status_sym() {
 	echo "${1:-$_s}" | sed 's/ (-12)$/ (-ENOMEM)/; s/ (-7)$/ (-E2BIG)/; s/ (-110)$/ (-ETIMEDOUT)/'
 }
 load
-# A size no strategy reaches here: each is skipped with its reason, the run
-# goes on, and everything else is served.
-set_knobs strategy=all sizes=4K,64M iterations=2 warmup=0 depth=1 shuffle=1
-is "all strategies at 4K and 64M: done, the six 64M cells skipped" "$(run_wait)" \
+# A size none of the contiguous strategies reaches here: each is skipped
+# with its reason, the run goes on, and everything else is served.
+set_knobs strategy=coherent,pool,streaming,streaming-sync,noncoherent,cpu sizes=4K,64M \
+	iterations=2 warmup=0 depth=1 shuffle=1
+is "the six contiguous strategies at 4K and 64M: done, the six 64M cells skipped" "$(run_wait)" \
 	"state=done done=12 total=12 errors=0 skipped=6"
 is "... results has the 4K transfers of all six" "$(awk -F, 'NR > 1 && $2 == 4096' "$D/results" | wc -l)" 12
 is "... summary has the six 4K cells, 11 phases each" "$(grep -c '^[a-z-]*,4096,' "$D/summary")" 66
@@ -536,6 +540,13 @@ for s in coherent streaming; do
 	is "... $s: the channel was terminated and is kept ($ch0): a normal run on it works" \
 		"$(run_wait) $(knob channel)" "state=done done=5 total=5 errors=0 skipped=0 $ch0"
 done
+
+set_knobs strategy=streaming sizes=4K iterations=5 warmup=0 timeout_ms=200 inject=timeout completion=poll
+fails_as "completion=poll, inject=timeout: polling gives up after timeout_ms too (ETIMEDOUT)" \
+	"streaming 4096 B: transfer timed out after 200 ms (-ETIMEDOUT)"
+set_knobs inject=none timeout_ms=1000
+is "... then a polled run on the same channel works" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
+set_knobs completion=irq
 
 # A channel that cannot be stopped after a timeout (inject=stuck plays a
 # driver whose terminate fails): its buffers are kept, it is not used again

@@ -178,8 +178,8 @@ static const struct {
 } strategy_cases[] = {
 	{ "coherent", 0, "coherent" },
 	{ "coherent\n", 0, "coherent" },
-	{ "all", 0, "coherent,pool,streaming,streaming-sync,noncoherent,cpu" },
-	{ "all\n", 0, "coherent,pool,streaming,streaming-sync,noncoherent,cpu" },
+	{ "all", 0, "coherent,pool,streaming,streaming-sync,noncoherent,cpu,sg,sg-sync,noncontiguous" },
+	{ "all\n", 0, "coherent,pool,streaming,streaming-sync,noncoherent,cpu,sg,sg-sync,noncontiguous" },
 	{ "cpu,coherent", 0, "cpu,coherent" },
 	{ "streaming-sync,streaming", 0, "streaming-sync,streaming" },
 	{ "", -EINVAL, NULL },
