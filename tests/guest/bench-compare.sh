@@ -9,16 +9,17 @@
 # /lib/modules, neither loaded. Defaults: 3 repetitions, dma0chan2,
 # 64:1000,4096:1000,65536:1000 (size in bytes: transfers per run, the same
 # for both harnesses), CONFIGS "streaming:1 streaming:8 coherent:1
-# coherent:8" (dmademo strategy:depth). Each repetition runs every size with
-# dmatest then every dmademo config, so slow drifts of the host hit both
-# harnesses alike.
+# coherent:8 streaming:1:poll" (dmademo strategy:depth[:poll]). Each
+# repetition runs every size with dmatest (interrupt, then polled=1) then
+# every dmademo config, so slow drifts of the host hit both harnesses alike.
 #
 #   dmatest: insmod iterations=N test_buf_size=SIZE noverify=1 norandom=1
-#            threads_per_chan=1 max_channels=1, then channel, run, wait
-#            (that order: see the emulator notes), then rmmod. Its dmesg
+#            threads_per_chan=1 max_channels=1 polled=0|1, then channel, run,
+#            wait (that order: see the emulator notes), then rmmod. Its dmesg
 #            summary gives iops (tests over the loop's run time) and KB/s.
 #   dmademo: channel, strategy, sizes, iterations=N warmup=0 verify=0
-#            touch=0 depth=D, start, wait; then channel none so that dmatest
+#            touch=0 depth=D completion=irq|poll, start, wait; then channel
+#            none so that dmatest
 #            can take the channel. The summary's total row gives n and
 #            mbps_step (bytes over the wall time of the recorded transfers).
 #
@@ -38,7 +39,7 @@ mkdir -p "$OUT"
 REPS=${1:-3}
 CH=${2:-dma0chan2}
 SIZES=${3:-64:1000,4096:1000,65536:1000}
-CONFIGS=${4:-streaming:1 streaming:8 coherent:1 coherent:8}
+CONFIGS=${4:-streaming:1 streaming:8 coherent:1 coherent:8 streaming:1:poll}
 P=/sys/module/dmatest/parameters
 DMATEST_KO=/lib/modules/dmatest.ko
 RUNS=$OUT/runs.csv
@@ -50,11 +51,14 @@ echo "harness,strategy,depth,size,rep,n,failures,iops,kbs,mbps_step" > "$RUNS"
 failed=0
 fail() { note "FAILED: $*"; failed=$((failed + 1)); }
 
-# dmatest SIZE REP: one dmatest run, its summary line into runs.csv
+# dmatest SIZE REP [POLLED]: one dmatest run, its summary line into runs.csv
 dmatest_run() {
+	_polled=${3:-0}
+	_h=dmatest
+	[ "$_polled" = 1 ] && _h=dmatest-polled
 	_before=$(dmesg | grep -c 'dmatest: .*: summary ')
 	if ! insmod "$DMATEST_KO" iterations="$N" test_buf_size="$1" noverify=1 \
-		norandom=1 threads_per_chan=1 max_channels=1; then
+		norandom=1 threads_per_chan=1 max_channels=1 polled="$_polled"; then
 		fail "dmatest $1 B: insmod"
 		return 1
 	fi
@@ -80,21 +84,25 @@ dmatest_run() {
 	if [ "$3" != "$N" ] || [ "$4" != 0 ]; then
 		fail "dmatest $1 B: $3 tests, $4 failures (wanted $N, 0)"
 	fi
-	echo "dmatest,dmatest,1,$1,$2,$3,$4,$5,$6," >> "$RUNS"
-	note "rep $2  $1 B  dmatest            $5 transfers/s"
+	echo "$_h,dmatest,1,$1,$2,$3,$4,$5,$6," >> "$RUNS"
+	note "rep $2  $1 B  $_h     $5 transfers/s"
 }
 
-# dmademo STRATEGY DEPTH SIZE REP: one dmademo run, its total row into runs.csv
+# dmademo STRATEGY DEPTH SIZE REP COMPLETION: one dmademo run, its total row
+# into runs.csv (harness dmademo, or dmademo-poll)
 dmademo_run() {
+	_h=dmademo
+	[ "$5" = poll ] && _h=dmademo-poll
 	set_knobs channel="$CH" strategy="$1" sizes="$3" iterations="$N" warmup=0 \
-		verify=0 touch=0 depth="$2" inject=none || { fail "dmademo $1: knobs"; return 1; }
+		verify=0 touch=0 depth="$2" inject=none completion="$5" ||
+		{ fail "dmademo $1: knobs"; return 1; }
 	_st=$(run_wait)
 	if [ "$_st" != "state=done done=$N total=$N errors=0 skipped=0" ]; then
 		fail "dmademo $1 depth $2 $3 B: $_st"
 		kwrite "$D/channel" none > /dev/null
 		return 1
 	fi
-	sed -n "s/^$1,$3,/$4,$2,&/p" "$D/summary" >> "$PHASES"
+	[ "$5" = poll ] || sed -n "s/^$1,$3,/$4,$2,&/p" "$D/summary" >> "$PHASES"
 	# strategy,size,phase,n,min,p50,p90,p99,max,mean,stddev,mbps_p50,mbps_step
 	_row=$(grep "^$1,$3,total," "$D/summary")
 	kwrite "$D/channel" none > /dev/null
@@ -104,8 +112,8 @@ dmademo_run() {
 		fail "dmademo $1 depth $2 $3 B: summary total row '$_row'"
 		return 1
 	fi
-	echo "dmademo,$1,$2,$3,$4,$_n,0,,,$_mbps" >> "$RUNS"
-	note "rep $4  $3 B  dmademo $1 depth $2   $_mbps MB/s (mbps_step)"
+	echo "$_h,$1,$2,$3,$4,$_n,0,,,$_mbps" >> "$RUNS"
+	note "rep $4  $3 B  $_h $1 depth $2   $_mbps MB/s (mbps_step)"
 }
 
 note "bench-compare on $(uname -r): $REPS repetitions, $CH, size:transfers $SIZES"
@@ -122,8 +130,13 @@ while [ "$rep" -le "$REPS" ]; do
 		size=${sn%:*}
 		N=${sn#*:}
 		dmatest_run "$size" "$rep"
+		dmatest_run "$size" "$rep" 1
 		for cfg in $CONFIGS; do
-			dmademo_run "${cfg%:*}" "${cfg#*:}" "$size" "$rep"
+			st=${cfg%%:*}
+			dep=${cfg#*:}
+			comp=irq
+			case $dep in *:poll) comp=poll; dep=${dep%:poll} ;; esac
+			dmademo_run "$st" "$dep" "$size" "$rep" "$comp"
 		done
 	done
 	rep=$((rep + 1))
