@@ -35,21 +35,23 @@ r=$T/run1
 check "results.csv, summary.csv and meta exist" \
 	eval '[ -s "$r/results.csv" ] && [ -s "$r/summary.csv" ] && [ -s "$r/meta" ]'
 check "results.csv header" [ "$(head -n 1 "$r/results.csv")" = \
-	"strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok" ]
+	"strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu" ]
 check "results.csv has 2 strategies x 2 sizes x 20 rows" lines 81 "$r/results.csv"
 check "every ok field is 1" \
 	awk -F, 'NR > 1 && $12 != "1" { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
-check "summary.csv header" grep -q \
-	'^strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50' "$r/summary.csv"
-check "summary.csv has the 8 phases for each (strategy,size), 4 of them" awk -F, '
+check "summary.csv header" grep -qx \
+	'strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments' \
+	"$r/summary.csv"
+check "summary.csv has the 11 phases for each (strategy,size), 4 of them" awk -F, '
 	NR > 1 {
-		if ($3 !~ /^(fill|to_dev|prep|submit|wait|to_cpu|read|total)$/ || seen[$1 "," $2 "," $3]++) bad++
+		if ($3 !~ /^(fill|to_dev|prep|submit|wait|to_cpu|read|total|wake|alloc|free)$/ || seen[$1 "," $2 "," $3]++) bad++
 		if (!n[$1 "," $2]++) keys++
 	}
-	END { for (k in n) if (n[k] != 8) bad++; exit bad || keys != 4 }' "$r/summary.csv"
+	END { for (k in n) if (n[k] != 11) bad++; exit bad || keys != 4 }' "$r/summary.csv"
 meta_ok=true
 for k in date hostname board kernel arch cpu strategies sizes iterations warmup verify depth touch \
-	timeout_ms channel version dma_device page_size; do
+	timeout_ms channel version dma_device page_size seed skipped state cpufreq_before cpufreq_after \
+	throttled_before thermal_before thermal_after; do
 	grep -q "^$k=." "$r/meta" || { note "meta lacks $k="; meta_ok=false; }
 done
 check "meta has board, kernel, info and parameter keys" $meta_ok
@@ -76,6 +78,17 @@ check "bad option exits 2 with usage" eval '[ $rc -eq 2 ] && grep -q "^Usage:" "
 $RUN -n many >/dev/null 2>&1
 check "non-numeric iterations exits 2" [ $? -eq 2 ]
 
+# --- a size a strategy cannot reach: skipped, the rest saved ----------------------------
+$RUN -s coherent,streaming -z 4K,64M -n 3 -o "$T/runs" >"$T/o" 2>"$T/e"
+rc=$?
+comment "$T/e"
+check "a 64M sweep: exits 0 with both 64M cells skipped" \
+	eval '[ $rc -eq 0 ] && grep -qx skipped=2 "$T/runs/meta"'
+check "... each named on stderr with its reason" \
+	eval '[ "$(grep -c "^dmademo-run: skipped: [a-z]* 67108864: " "$T/e")" = 2 ]'
+check "... the 4K transfers are all saved" lines 7 "$T/runs/results.csv"
+check "... the table marks the 64M cells skipped" grep -qE '^coherent +[0-9.]+ +skipped$' "$T/o"
+
 # --- a run forced to fail ------------------------------------------------------------
 echo timeout >"$DBG/inject"
 $RUN -s coherent -z 4K -n 5 --timeout-ms 50 -o "$T/runf" >/dev/null 2>"$T/e"
@@ -84,6 +97,8 @@ echo none >"$DBG/inject"
 comment "$T/e"
 check "injected timeout exits 1" [ $rc -eq 1 ]
 check "injected timeout: the reason is shown" grep -qiE '^dmademo-run: run failed: .*time' "$T/e"
+check "injected timeout: what the run had is saved (meta says failed)" \
+	eval '[ -s "$T/runf/results.csv" ] && [ -s "$T/runf/summary.csv" ] && grep -qx state=failed "$T/runf/meta"'
 check "after the failure the module is not running" eval '! grep -q state=running "$DBG/status"'
 
 # --- SIGTERM during a long run stops it ------------------------------------------------
