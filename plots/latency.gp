@@ -11,7 +11,7 @@ set output out
 set logscale y 10
 @TIME_TICS
 set mytics 10
-set ylabel "total time per transfer (fill → read), log scale"
+set ylabel "total time per transfer (all phases), log scale"
 set label 103 "line: p50 · shaded band: min … p99" at graph 0, graph 1.025 left font ",11" tc rgb "#444444"
 
 if (CAIRO) {

@@ -1,4 +1,5 @@
-# dmademo: where the time goes. Stacked phases (fill, to_dev, prep, submit, wait, to_cpu, read)
+# dmademo: where the time goes. Stacked phases (alloc, fill, to_dev, prep, submit, wait, wake,
+# to_cpu, read, free; older folders have no alloc, wake or free: they count 0)
 # per strategy at the smallest, a middle and the largest buffer size of summary.csv.
 #   gnuplot -e "dir='results/x'" plots/phases.gp       -> results/x/phases-gnuplot.png
 # Optional: -e "size=4096" (middle panel), -e "stat='p50'" (default mean: the stack adds up to the
@@ -14,11 +15,13 @@ load (ARG0 eq "" ? "plots" : system("dirname -- '" . ARG0 . "'")) . "/common.gpi
 if (!exists("out")) out = dir . "/phases-gnuplot.png"
 set output out
 
-PHASES = "fill to_dev prep submit wait to_cpu read"
-phcolor(j) = word("#a6d96a #fdae61 #d0d0d0 #8c8c8c #80b1d3 #e8603c #1a9850", j)
-phtitle(j) = j == 1 ? "fill: CPU writes" : j == 2 ? "to_dev: map / sync" : j == 3 ? "prep" : \
-             j == 4 ? "submit + issue" : j == 5 ? "wait: DMA copies" : \
-             j == 6 ? "to_cpu: unmap / sync" : "read: CPU reads"
+PHASES = "alloc fill to_dev prep submit wait wake to_cpu read free"
+NPH = words(PHASES)
+phcolor(j) = word("#c7b5e0 #a6d96a #fdae61 #d0d0d0 #8c8c8c #80b1d3 #e6c229 #e8603c #1a9850 #7b61a8", j)
+phtitle(j) = j == 1 ? "alloc: pool block" : j == 2 ? "fill: CPU writes" : \
+             j == 3 ? "to_dev: map / sync" : j == 4 ? "prep" : j == 5 ? "submit + issue" : \
+             j == 6 ? "wait: DMA copies" : j == 7 ? "wake: to the thread" : \
+             j == 8 ? "to_cpu: unmap / sync" : j == 9 ? "read: CPU reads" : "free: pool block"
 
 # pivot(z): "strategy,fill,to_dev,...,read" at size z, one row per strategy in the usual order.
 AWK_PIVOT = AWK_HEAD . '$c["size"]==z {v[$c["strategy"] SUBSEP $c["phase"]]=$c[col]; seen[$c["strategy"]]=1} END{n=split(S,k," "); m=split(P,ph," "); for(i=1;i<=n;i++){s=k[i]; if(!(s in seen)) continue; printf "%s", s; t=0; for(j=1;j<=m;j++){x=((s SUBSEP ph[j]) in v)?v[s SUBSEP ph[j]]:0; t+=x; printf ",%s", x}; printf ",%s\n", t}}'
@@ -58,7 +61,7 @@ W = (RIGHT - LEFT - (NP - 1) * GAP) / NP
 set multiplot
 do for [p=1:NP] {
     z = word(PANELS, p) + 0
-    TOP = system(pivot(z)[3:] . " | awk -F, '$9 > m {m = $9} END {print m + 0}'") + 0
+    TOP = system(pivot(z)[3:] . " | awk -F, '$12 > m {m = $12} END {print m + 0}'") + 0
     TOP = TOP > 0 ? TOP : 1
     SCALE = TOP >= 2e6 ? 1e6 : TOP >= 2e3 ? 1e3 : 1
     UNIT = SCALE == 1e6 ? "ms" : SCALE == 1e3 ? "µs" : "ns"
@@ -73,9 +76,9 @@ do for [p=1:NP] {
     } else {
         unset key
     }
-    plot for [j=1:7] pivot(z) using (column(j + 1) / SCALE):xtic(1) \
+    plot for [j=1:NPH] pivot(z) using (column(j + 1) / SCALE):xtic(1) \
              lc rgb phcolor(j) title phtitle(j), \
-         pivot(z) using 0:($9 / SCALE):(sprintf("%.3g", $9 / SCALE)) \
+         pivot(z) using 0:($12 / SCALE):(sprintf("%.3g", $12 / SCALE)) \
              with labels offset 0, 0.8 font ",9" notitle
     unset label 101
     unset label 102
