@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Starting and stopping runs: what is checked before a run, the schedule
- * of its steps, the lifetime of its result, the status; and "copy", one
- * DMA copy through the channel outside any run.
+ * of its steps, the lifetime of its result, the status, and what a channel
+ * that could not be stopped kept.
  */
 #include "dmademo.h"
 
