@@ -23,6 +23,11 @@ phtitle(j) = j == 1 ? "alloc: pool block" : j == 2 ? "fill: CPU writes" : \
              j == 6 ? "wait: DMA copies" : j == 7 ? "wake: to the thread" : \
              j == 8 ? "to_cpu: unmap / sync" : j == 9 ? "read: CPU reads" : "free: pool block"
 
+# The phases the data has (a non-zero value somewhere): only those are in the key.
+AWK_USED = AWK_HEAD . '$c[col] + 0 > 0 {u[$c["phase"]]=1} END{for(p in u) printf " %s ", p}'
+USED = system(sprintf("awk -F, -v col=%s_ns '%s' '%s'", stat, AWK_USED, summary))
+used(j) = strstrt(USED, " " . word(PHASES, j) . " ") > 0
+
 # pivot(z): "strategy,fill,to_dev,...,read" at size z, one row per strategy in the usual order.
 AWK_PIVOT = AWK_HEAD . '$c["size"]==z {v[$c["strategy"] SUBSEP $c["phase"]]=$c[col]; seen[$c["strategy"]]=1} END{n=split(S,k," "); m=split(P,ph," "); for(i=1;i<=n;i++){s=k[i]; if(!(s in seen)) continue; printf "%s", s; t=0; for(j=1;j<=m;j++){x=((s SUBSEP ph[j]) in v)?v[s SUBSEP ph[j]]:0; t+=x; printf ",%s", x}; printf ",%s\n", t}}'
 pivot(z) = sprintf("< awk -F, -v z=%d -v col=%s_ns -v S='%s' -v P='%s' '%s' '%s'", \
@@ -77,11 +82,12 @@ do for [p=1:NP] {
         unset key
     }
     plot for [j=1:NPH] pivot(z) using (column(j + 1) / SCALE):xtic(1) \
-             lc rgb phcolor(j) title phtitle(j), \
+             lc rgb phcolor(j) title (used(j) ? phtitle(j) : ""), \
          pivot(z) using 0:($12 / SCALE):(sprintf("%.3g", $12 / SCALE)) \
              with labels offset 0, 0.8 font ",9" notitle
     unset label 101
     unset label 102
+    unset label 104
 }
 unset multiplot
 set output

@@ -11,8 +11,9 @@ set logscale y 10
 set ytics ("0.1" 0.1, "1" 1, "10" 10, "100" 100, "1000" 1000, "10000" 10000, "100000" 100000)
 set mytics 10
 set ylabel "MB/s (10^6 bytes/s), log scale"
-set label 103 "one transfer at a time, from CPU fill to CPU read; higher is better" \
-    at graph 0, graph 1.025 left font ",11" tc rgb "#444444"
+WHAT = DEPTH > 1 ? sprintf("size / p50 total time per transfer, including queueing at depth %d: not the pipelined mbps_step; higher is better", DEPTH) \
+       : "one transfer at a time, from CPU fill to CPU read; higher is better"
+set label 103 WHAT at graph 0, graph 1.025 left font ",11" tc rgb "#444444" noenhanced
 
 plot for [i=NS:1:-1] rows(word(STRATS, i), "total") using 1:($6 > 0 ? $6 : NaN) \
          with linespoints lc rgb color(word(STRATS, i)) pt ptype(word(STRATS, i)) ps 1.2 lw 2 \

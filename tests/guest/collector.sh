@@ -55,6 +55,12 @@ for k in date hostname board kernel arch cpu strategies sizes iterations warmup 
 	grep -q "^$k=." "$r/meta" || { note "meta lacks $k="; meta_ok=false; }
 done
 check "meta has board, kernel, info and parameter keys" $meta_ok
+check "meta: the run ended done, nothing skipped, the seed the module used" \
+	eval 'grep -qx state=done "$r/meta" && grep -qx skipped=0 "$r/meta" && grep -qE "^seed=[0-9]+$" "$r/meta"'
+# the emulator has no cpufreq and maybe no thermal zone: "none" is a value too
+check "meta has cpufreq_before and thermal_before (CPU:governor:kHz, zone:millidegrees, or none)" \
+	eval 'grep -qE "^cpufreq_before=(none|cpu[0-9]+:[^ :]*:[0-9]*( cpu[0-9]+:[^ :]*:[0-9]*)*)$" "$r/meta" &&
+	grep -qE "^thermal_before=(none|[^ :]+:-?[0-9]+( [^ :]+:-?[0-9]+)*)$" "$r/meta"'
 check "meta has the sizes read back" grep -qx 'sizes=64,4096' "$r/meta"
 check "meta has iterations=20" grep -qx 'iterations=20' "$r/meta"
 check "meta names the channel used" grep -q '^channel=dma' "$r/meta"
