@@ -129,8 +129,8 @@ static struct dmademo_result *dmademo_result_alloc(const struct dmademo_params *
  */
 static unsigned int dmademo_precheck(struct dmademo_result *res)
 {
-	struct dma_chan *chan = res->chan;
-	struct device *dev = chan ? dmaengine_get_dma_device(chan) : NULL;
+	struct dma_chan *chan = res->chan;	/* dmademo.chan, under its lock */
+	struct device *dev = dmademo_dma_dev();
 	unsigned int i, skipped = 0;
 
 	for (i = 0; i < res->nr_cells; i++) {

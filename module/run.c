@@ -239,29 +239,29 @@ static u32 take_fault(struct dmademo_run *r, const struct dmademo_ops *ops,
 static void cell_finish(struct dmademo_result *res, struct dmademo_cell *c)
 {
 	unsigned int ci = c - res->cells, i;
-	u32 j, n;
+	u32 j, n, recorded = 0;
 	int p;
 
 	for (p = 0; p < DMADEMO_NR_PHASES; p++) {
 		n = 0;
-		c->failed = 0;
+		recorded = 0;
 		for (i = 0; i < res->nr_steps; i++) {
 			const struct dmademo_step *st = &res->steps[i];
 
 			if (st->cell != ci)
 				continue;
+			recorded += st->n;
 			for (j = 0; j < st->n; j++) {
 				const struct dmademo_sample *smp = &res->samples[st->first + j];
 
 				if (smp->ok)
 					res->scratch[n++] = smp->ns[p];
-				else
-					c->failed++;
 			}
 		}
 		dmademo_stats_compute(res->scratch, n, &c->stats[p]);
 	}
 	c->n = c->stats[DMADEMO_TOTAL].n;
+	c->failed = recorded - c->n;
 	/* summary readers see a cell only with its statistics */
 	smp_store_release(&c->ready, true);
 }
