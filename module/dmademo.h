@@ -145,6 +145,7 @@ struct dmademo {
 	struct dmademo_params params;
 	struct dma_chan *chan;
 	bool chan_from_dt;
+	u32 chan_gen;			/* changes with every channel change */
 	struct device *dt_dev;		/* the one bound devicetree node */
 	struct dmademo_result *result;	/* the last run's, or NULL */
 	struct task_struct *thread;
@@ -191,6 +192,10 @@ bool dmademo_running(void);
 
 /* debugfs.c */
 void dmademo_debugfs_init(void);
+
+/* mmap.c */
+int dmademo_mmap_init(void);
+void dmademo_mmap_exit(void);
 
 /* export.c */
 extern const char * const dmademo_phase_names[DMADEMO_NR_PHASES];

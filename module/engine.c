@@ -226,22 +226,35 @@ const struct dmademo_engine *dmademo_engine_for(const struct dmademo_ops *ops,
 
 /*
  * Stops everything in flight on the channel. True if nothing the engine
- * or a late callback could write is left, so b can be freed. Otherwise b
- * goes on the stuck list until the channel is released, and the channel
- * is marked unusable: a driver without device_synchronize gives no such
- * guarantee, and one whose terminate fails gives none at all.
+ * or a late callback could write is left. Otherwise the channel is marked
+ * unusable: a driver without device_synchronize gives no such guarantee,
+ * and one whose terminate fails gives none at all.
  */
-bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck)
+bool dmademo_chan_quiet(struct dma_chan *chan, bool stuck)
 {
 	int ret = dmaengine_terminate_sync(chan);
 
 	if (!ret && chan->device->device_synchronize && !stuck)
 		return true;
+	WRITE_ONCE(dmademo.chan_stuck, true);
+	return false;
+}
+
+/* The same for b's transfers: b goes on the stuck list if it cannot be freed. */
+bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck)
+{
+	if (dmademo_chan_quiet(chan, stuck))
+		return true;
+	dmademo_bufs_stuck(b);
+	return false;
+}
+
+/* b stays allocated until the channel is released, see dmademo_stuck_free() */
+void dmademo_bufs_stuck(struct dmademo_bufs *b)
+{
 	spin_lock(&dmademo.status_lock);
 	list_add(&b->stuck, &dmademo.stuck);
-	WRITE_ONCE(dmademo.chan_stuck, true);
 	spin_unlock(&dmademo.status_lock);
-	return false;
 }
 
 /* One synchronous DMA copy through the channel, for the "copy" file. */

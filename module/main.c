@@ -60,6 +60,7 @@ static void dmademo_chan_set(struct dma_chan *chan, bool from_dt)
 	}
 	dmademo.chan = chan;
 	dmademo.chan_from_dt = from_dt;
+	dmademo.chan_gen++;
 }
 
 /*
@@ -217,8 +218,13 @@ static int __init dmademo_init(void)
 	ret = platform_driver_register(&dmademo_driver);
 	if (ret)
 		goto err_debugfs;
+	ret = dmademo_mmap_init();
+	if (ret)
+		goto err_driver;
 	return 0;
 
+err_driver:
+	platform_driver_unregister(&dmademo_driver);
 err_debugfs:
 	debugfs_remove_recursive(dmademo.dir);
 	kfree(dmademo.copy_buf);
@@ -227,6 +233,7 @@ err_debugfs:
 
 static void __exit dmademo_exit(void)
 {
+	dmademo_mmap_exit();
 	debugfs_remove_recursive(dmademo.dir);
 	platform_driver_unregister(&dmademo_driver);
 

@@ -146,14 +146,14 @@ static void streaming_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 /* streaming-sync and noncoherent: synced around every transfer */
 
-static int sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
+int dmademo_sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
 	dma_sync_single_for_device(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
 	dma_sync_single_for_device(b->dev, s->dst_dma, b->len, DMA_FROM_DEVICE);
 	return 0;
 }
 
-static void sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
+void dmademo_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
 	enum dma_data_direction dir = DMA_FROM_DEVICE;
 
@@ -226,8 +226,8 @@ static const struct dmademo_ops streaming_ops = {
 static const struct dmademo_ops streaming_sync_ops = {
 	.alloc_what = "kmalloc + dma_map_single",
 	.base = &streaming_ops,
-	.to_dev = sync_to_dev,
-	.to_cpu = sync_to_cpu,
+	.to_dev = dmademo_sync_to_dev,
+	.to_cpu = dmademo_sync_to_cpu,
 	.kmalloc = true,
 	.faults = BIT(DMADEMO_FAULT_WRONG_DIR),
 };
@@ -236,8 +236,8 @@ static const struct dmademo_ops noncoherent_ops = {
 	.alloc_what = "dma_alloc_noncoherent",
 	.alloc = noncoherent_alloc,
 	.free = noncoherent_free,
-	.to_dev = sync_to_dev,
-	.to_cpu = sync_to_cpu,
+	.to_dev = dmademo_sync_to_dev,
+	.to_cpu = dmademo_sync_to_cpu,
 	.faults = BIT(DMADEMO_FAULT_WRONG_DIR),
 };
 

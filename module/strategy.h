@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 struct dmademo_bufs;
+struct vm_area_struct;
 
 /* One transfer in flight: its buffers, its descriptors and its timestamps. */
 struct dmademo_slot {
@@ -90,5 +91,18 @@ struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 void dmademo_bufs_free(struct dmademo_bufs *b);
 bool dmademo_bufs_need_sync(struct dmademo_bufs *b);
 bool dmademo_guard_ok(struct dmademo_bufs *b, struct dmademo_slot *s);
+/* dma_sync_single_for_{device,cpu}() of a slot's two buffers */
+int dmademo_sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s);
+void dmademo_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s);
+
+/* ubuf.c: the kinds of buffer /dev/dmademo maps to user space */
+struct dmademo_ukind {
+	const char *name;
+	struct dmademo_ops ops;
+	int (*mmap)(struct dmademo_bufs *b, struct vm_area_struct *vma,
+		    void *cpu, dma_addr_t dma);
+};
+
+extern const struct dmademo_ukind dmademo_ukinds[];
 
 #endif /* DMADEMO_STRATEGY_H */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * /dev/dmademo: DMA buffers that user space maps, and the requests that
+ * hand them to the device, copy one to the other by DMA, and hand them back.
+ * Shared by the module (module/mmap.c) and bench/dmademo-mmap.c.
+ *
+ * An open file holds one pair of buffers, a source and a destination, of
+ * one kind and size. DMADEMO_IOC_ALLOC allocates them on the DMA
+ * controller's device and returns where each one is in the file: map each
+ * with mmap(MAP_SHARED, that offset), without PROT_EXEC. While any mapping
+ * exists they cannot be freed or replaced (EBUSY); closing the file frees
+ * them once the last mapping is gone. read() returns a line describing the
+ * buffers and the reason for the last refused request.
+ */
+#ifndef DMADEMO_UAPI_H
+#define DMADEMO_UAPI_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define DMADEMO_DEVICE		"/dev/dmademo"
+
+enum dmademo_kind {
+	DMADEMO_KIND_COHERENT,	/* dma_alloc_coherent() + dma_mmap_coherent() */
+	DMADEMO_KIND_WC,	/* dma_alloc_wc() + dma_mmap_wc() */
+	DMADEMO_KIND_CACHED,	/* dma_alloc_pages() + dma_mmap_pages(), synced */
+	DMADEMO_NR_KINDS
+};
+
+struct dmademo_alloc {
+	__u32 kind;		/* enum dmademo_kind */
+	__u32 flags;		/* 0 */
+	__u64 size;		/* of each buffer: a multiple of 4, at most 64 MiB */
+	__u64 src_offset;	/* out: mmap() offset of the source */
+	__u64 dst_offset;	/* out: of the destination */
+	__u64 ns;		/* out: time in the kernel */
+	__u32 need_sync;	/* out: dma_need_sync() on either buffer */
+	__u32 reserved;
+};
+
+/* DMADEMO_KIND_CACHED only: the others never change hands */
+#define DMADEMO_SYNC_TO_DEV	1	/* dma_sync_single_for_device(), both */
+#define DMADEMO_SYNC_TO_CPU	2	/* dma_sync_single_for_cpu(), both */
+
+struct dmademo_sync {
+	__u32 dir;		/* DMADEMO_SYNC_* */
+	__u32 flags;		/* 0 */
+	__u64 ns;		/* out */
+};
+
+/* One DMA memcpy of the whole source to the destination, waited for. */
+struct dmademo_xfer {
+	__u32 flags;		/* 0 */
+	__u32 segments;		/* out: descriptors it took */
+	__u64 prep_ns;		/* out: the module's phases of the same names */
+	__u64 submit_ns;
+	__u64 wait_ns;
+	__u64 wake_ns;
+	__u64 ns;		/* out: the whole request in the kernel */
+	__u32 cpu;		/* out: where the request ran */
+	__u32 irq_cpu;		/* out: where the completion was seen */
+};
+
+#define DMADEMO_IOC_MAGIC	0xde
+#define DMADEMO_IOC_ALLOC	_IOWR(DMADEMO_IOC_MAGIC, 0, struct dmademo_alloc)
+#define DMADEMO_IOC_FREE	_IO(DMADEMO_IOC_MAGIC, 1)
+#define DMADEMO_IOC_SYNC	_IOWR(DMADEMO_IOC_MAGIC, 2, struct dmademo_sync)
+#define DMADEMO_IOC_XFER	_IOWR(DMADEMO_IOC_MAGIC, 3, struct dmademo_xfer)
+
+#endif /* DMADEMO_UAPI_H */

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kinds of buffer /dev/dmademo (mmap.c) maps to user space, as a driver
+ * would allocate and map each one:
+ *
+ *   coherent  dma_alloc_coherent() + dma_mmap_coherent()
+ *   wc        dma_alloc_wc() + dma_mmap_wc()
+ *   cached    dma_alloc_pages() + dma_mmap_pages(), mapped cached and
+ *             synced with dma_sync_single_for_{device,cpu}() on request
+ *
+ * Each is a strategy's ops table with one slot (strategy.h), so the
+ * engines move its bytes as they move a run's, plus how it is mapped.
+ */
+#include "dmademo.h"
+
+#include <linux/mm.h>
+
+#include "strategy.h"
+#include "uapi.h"
+
+#define GFP_BUF		(GFP_KERNEL | __GFP_NOWARN)
+
+static int coherent_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
+{
+	s->src = dma_alloc_coherent(b->dev, b->len, &s->src_dma, GFP_BUF);
+	if (!s->src)
+		return -ENOMEM;
+	s->dst = dma_alloc_coherent(b->dev, b->len, &s->dst_dma, GFP_BUF);
+	if (!s->dst) {
+		dma_free_coherent(b->dev, b->len, s->src, s->src_dma);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void coherent_free(struct dmademo_bufs *b, struct dmademo_slot *s)
+{
+	dma_free_coherent(b->dev, b->len, s->dst, s->dst_dma);
+	dma_free_coherent(b->dev, b->len, s->src, s->src_dma);
+}
+
+static int coherent_mmap(struct dmademo_bufs *b, struct vm_area_struct *vma,
+			 void *cpu, dma_addr_t dma)
+{
+	return dma_mmap_coherent(b->dev, vma, cpu, dma, b->len);
+}
+
+static int wc_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
+{
+	s->src = dma_alloc_wc(b->dev, b->len, &s->src_dma, GFP_BUF);
+	if (!s->src)
+		return -ENOMEM;
+	s->dst = dma_alloc_wc(b->dev, b->len, &s->dst_dma, GFP_BUF);
+	if (!s->dst) {
+		dma_free_wc(b->dev, b->len, s->src, s->src_dma);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void wc_free(struct dmademo_bufs *b, struct dmademo_slot *s)
+{
+	dma_free_wc(b->dev, b->len, s->dst, s->dst_dma);
+	dma_free_wc(b->dev, b->len, s->src, s->src_dma);
+}
+
+static int wc_mmap(struct dmademo_bufs *b, struct vm_area_struct *vma,
+		   void *cpu, dma_addr_t dma)
+{
+	return dma_mmap_wc(b->dev, vma, cpu, dma, b->len);
+}
+
+/* cached: zeroed lowmem pages (dma_direct_alloc_pages()), owned by the CPU */
+static int cached_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
+{
+	struct page *src, *dst;
+
+	src = dma_alloc_pages(b->dev, b->len, &s->src_dma, DMA_TO_DEVICE, GFP_BUF);
+	if (!src)
+		return -ENOMEM;
+	dst = dma_alloc_pages(b->dev, b->len, &s->dst_dma, DMA_FROM_DEVICE, GFP_BUF);
+	if (!dst) {
+		dma_free_pages(b->dev, b->len, src, s->src_dma, DMA_TO_DEVICE);
+		return -ENOMEM;
+	}
+	/* as for dma_alloc_noncoherent() in strategy.c: DMA-API debug wants it */
+	dma_mapping_error(b->dev, s->src_dma);
+	dma_mapping_error(b->dev, s->dst_dma);
+	s->src = page_address(src);
+	s->dst = page_address(dst);
+	return 0;
+}
+
+static void cached_free(struct dmademo_bufs *b, struct dmademo_slot *s)
+{
+	dma_free_pages(b->dev, b->len, virt_to_page(s->dst), s->dst_dma, DMA_FROM_DEVICE);
+	dma_free_pages(b->dev, b->len, virt_to_page(s->src), s->src_dma, DMA_TO_DEVICE);
+}
+
+static int cached_mmap(struct dmademo_bufs *b, struct vm_area_struct *vma,
+		       void *cpu, dma_addr_t dma)
+{
+	return dma_mmap_pages(b->dev, vma, b->len, virt_to_page(cpu));
+}
+
+const struct dmademo_ukind dmademo_ukinds[DMADEMO_NR_KINDS] = {
+	[DMADEMO_KIND_COHERENT] = {
+		.name = "coherent",
+		.ops = {
+			.alloc_what = "dma_alloc_coherent",
+			.alloc = coherent_alloc,
+			.free = coherent_free,
+		},
+		.mmap = coherent_mmap,
+	},
+	[DMADEMO_KIND_WC] = {
+		.name = "wc",
+		.ops = {
+			.alloc_what = "dma_alloc_wc",
+			.alloc = wc_alloc,
+			.free = wc_free,
+		},
+		.mmap = wc_mmap,
+	},
+	[DMADEMO_KIND_CACHED] = {
+		.name = "cached",
+		.ops = {
+			.alloc_what = "dma_alloc_pages",
+			.alloc = cached_alloc,
+			.free = cached_free,
+			.to_dev = dmademo_sync_to_dev,
+			.to_cpu = dmademo_sync_to_cpu,
+		},
+		.mmap = cached_mmap,
+	},
+};
