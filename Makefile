@@ -3,6 +3,7 @@
 #   make                  build dmademo.ko for the running kernel (on the board)
 #   make KDIR=... ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
 #                         cross-build against a kernel build or headers folder
+#   make tools            build/dmademo-mmap, the user-space round trip (CROSS_COMPILE=: static)
 #   make demo             the whole job on an emulated Raspberry Pi 3: CSV + PNG in results/
 #   make check            every test (host, static checks, emulated board, debug kernel)
 #   make check-quick      the same without the debug kernel
@@ -50,3 +51,18 @@ bench-compare:
 
 deps:
 	@scripts/deps all >/dev/null
+
+# bench/dmademo-mmap, the user-space half, into build/: with the host's
+# compiler, or static with $(CROSS_COMPILE)gcc for a board that may have no
+# libc (the emulated one has only busybox). -O2: at -O0 the loops, not the
+# memory, would be measured. TOOLS_CFLAGS='-O2 -Werror ...' to check warnings.
+.PHONY: tools
+TOOLS_CC := $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,$(CC))
+TOOLS_CFLAGS ?= -O2 -Wall -Wextra
+TOOLS_STATIC := $(if $(CROSS_COMPILE),-static)
+TOOLS_OUT ?= build
+
+tools:
+	@mkdir -p $(TOOLS_OUT)
+	$(TOOLS_CC) -std=gnu11 $(TOOLS_CFLAGS) -Imodule -Itests/host -o $(TOOLS_OUT)/dmademo-mmap \
+		bench/dmademo-mmap.c module/parse.c module/stats.c -lm $(TOOLS_STATIC)

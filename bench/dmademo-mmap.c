@@ -1,0 +1,704 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmademo-mmap: the user-space half of dmademo. It maps the DMA buffers of
+ * /dev/dmademo (module/uapi.h) and times, phase by phase, what an
+ * application does with them: fill the source, hand it to the device, one
+ * DMA memcpy, take the destination back, read and check it. It writes
+ * results.csv, summary.csv and meta in the module's own schema, so that the
+ * plots read them as they read the module's.
+ *
+ * Build with -O2 (make tools): at -O0 every access goes through the stack
+ * and the loop, not the memory, is what gets measured.
+ */
+#define _GNU_SOURCE
+#define _FILE_OFFSET_BITS 64	/* mmap offsets on 32-bit user space */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "stats.h"
+#include "uapi.h"
+
+#define PROG		"dmademo-mmap"
+#define VERSION		"1.1.0"
+#define MAX_SIZES	DMADEMO_MAX_SIZES
+#define NR_ACCESS	2	/* word, byte */
+#define NR_STRATEGIES	(DMADEMO_NR_KINDS * NR_ACCESS)
+
+enum phase { FILL, TO_DEV, PREP, SUBMIT, WAIT, TO_CPU, READ, TOTAL, WAKE, ALLOC, FREE, NR_PHASES };
+
+static const char * const phase_names[NR_PHASES] = {
+	"fill", "to_dev", "prep", "submit", "wait", "to_cpu", "read", "total",
+	"wake", "alloc", "free",
+};
+static const char * const kind_names[DMADEMO_NR_KINDS] = { "coherent", "wc", "cached" };
+
+static struct {
+	bool kind[DMADEMO_NR_KINDS], access[NR_ACCESS];
+	u32 sizes[MAX_SIZES];
+	unsigned int nr_sizes;
+	u32 iterations, warmup;
+	const char *access_arg, *output, *device;
+	bool quiet;
+} opt = { .iterations = 100, .warmup = 10, .access_arg = "word", .device = DMADEMO_DEVICE };
+
+struct sample {
+	u32 ns[NR_PHASES];
+	u32 cpu, irq_cpu;
+	bool ok;
+};
+
+static int fd = -1;
+static int exit_status;
+static bool stop;			/* a transfer or sync failed: as the module's run, stop */
+static long page_size;
+static u32 next_seed = 1;
+static struct sample *samples;		/* the recorded round trips of one cell */
+static u32 *scratch;
+static char *skips[NR_STRATEGIES * MAX_SIZES];
+static unsigned int nr_skips;
+static long long median[MAX_SIZES][NR_STRATEGIES];	/* total p50, -1: none */
+static char status[512];
+volatile u32 dmademo_sink;		/* what was read: the reads cannot be dropped */
+
+static __attribute__((noreturn, format(printf, 1, 2))) void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see --help)\n", stderr);
+	exit(2);
+}
+
+/* coherent-mmap, wc-mmap-byte, ... */
+static const char *strategy_name(char *buf, size_t len, unsigned int kind, unsigned int acc)
+{
+	snprintf(buf, len, "%s-mmap%s", kind_names[kind], acc ? "-byte" : "");
+	return buf;
+}
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static u32 sat32(u64 v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : v;
+}
+
+/*
+ * The application's accesses. Word: a plain loop over u32, as an
+ * application's own memset/memcpy-like loop would be; the compiler may
+ * widen it. Byte: one byte at a time, as in "for each byte": the empty asm
+ * makes each byte opaque, so that no compiler turns the loop into vector
+ * or word accesses (it emits no instruction and costs nothing).
+ */
+#define WORD(seed, i)	((u32)(seed) + (u32)(i) * 0x9e3779b1u)
+#define BYTE(seed, i)	((u8)((seed) + (i) * 7))
+
+static void fill_word(u8 *buf, u32 size, u32 seed)
+{
+	u32 *p = (u32 *)buf, i;
+
+	for (i = 0; i < size / 4; i++)
+		p[i] = WORD(seed, i);
+}
+
+static bool check_word(const u8 *buf, u32 size, u32 seed)
+{
+	const u32 *p = (const u32 *)buf;
+	u32 i, sum = 0, diff = 0;
+
+	for (i = 0; i < size / 4; i++) {
+		sum += p[i];
+		diff |= p[i] ^ WORD(seed, i);
+	}
+	dmademo_sink += sum;
+	return !diff;
+}
+
+static void fill_byte(u8 *p, u32 size, u32 seed)
+{
+	u32 i;
+
+	for (i = 0; i < size; i++) {
+		u8 v = BYTE(seed, i);
+
+		__asm__("" : "+r" (v));
+		p[i] = v;
+	}
+}
+
+static bool check_byte(const u8 *p, u32 size, u32 seed)
+{
+	u32 i, sum = 0;
+	u8 diff = 0;
+
+	for (i = 0; i < size; i++) {
+		u8 v = p[i];
+
+		__asm__("" : "+r" (v));
+		sum += v;
+		diff |= v ^ BYTE(seed, i);
+	}
+	dmademo_sink += sum;
+	return !diff;
+}
+
+static void (* const fill[NR_ACCESS])(u8 *, u32, u32) = { fill_word, fill_byte };
+static bool (* const check[NR_ACCESS])(const u8 *, u32, u32) = { check_word, check_byte };
+
+/* The device's one-line status, without its newline. */
+static const char *read_status(void)
+{
+	ssize_t n = pread(fd, status, sizeof(status) - 1, 0);
+
+	if (n < 0 && errno == ESPIPE)
+		n = read(fd, status, sizeof(status) - 1);
+	status[n > 0 ? n : 0] = '\0';
+	status[strcspn(status, "\n")] = '\0';
+	return status;
+}
+
+/*
+ * The reason for the last refused request: what follows "error=", the
+ * status line's last field; NULL if there is none. The module keeps it until
+ * the next refusal, so read it right after the request that failed.
+ */
+static const char *status_reason(char *buf, size_t len)
+{
+	const char *e = strstr(read_status(), "error=");
+
+	if (!e)
+		return NULL;
+	snprintf(buf, len, "%s", e + strlen("error="));
+	return *buf ? buf : NULL;
+}
+
+/* As the kernel's %pe prints an error code */
+static const char *errname(int err)
+{
+	static const struct { int err; const char *name; } names[] = {
+		{ ENOMEM, "-ENOMEM" }, { E2BIG, "-E2BIG" }, { EINVAL, "-EINVAL" },
+		{ EBUSY, "-EBUSY" }, { ENODEV, "-ENODEV" }, { ENXIO, "-ENXIO" },
+		{ ETIMEDOUT, "-ETIMEDOUT" }, { EIO, "-EIO" }, { EFAULT, "-EFAULT" },
+		{ ENOTTY, "-ENOTTY" }, { EPERM, "-EPERM" }, { EACCES, "-EACCES" },
+		{ EAGAIN, "-EAGAIN" }, { EINTR, "-EINTR" }, { ENOSPC, "-ENOSPC" },
+		{ EOPNOTSUPP, "-EOPNOTSUPP" }, { ERANGE, "-ERANGE" }, { ENOSYS, "-ENOSYS" },
+		{ EOVERFLOW, "-EOVERFLOW" }, { ENOENT, "-ENOENT" },
+	};
+	static char buf[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == err)
+			return names[i].name;
+	snprintf(buf, sizeof(buf), "-%d", err);
+	return buf;
+}
+
+/*
+ * A request of a cell failed with err: reported as an error if it is one,
+ * and with a "# skipped:" line for summary.csv if skip. Reads the status,
+ * so call it before any other request.
+ */
+static void cell_failed(const char *name, u32 size, const char *what, int err, bool error,
+			bool skip)
+{
+	char reason[sizeof(status)], fallback[64], line[sizeof(status) + 128];
+	const char *why = status_reason(reason, sizeof(reason));
+
+	if (error) {
+		if (why)
+			fprintf(stderr, PROG ": %s %u B: %s: %s (%s)\n", name, size, what,
+				strerror(err), why);
+		else
+			fprintf(stderr, PROG ": %s %u B: %s: %s\n", name, size, what,
+				strerror(err));
+		exit_status = 1;
+	} else if (!opt.quiet) {
+		fprintf(stderr, PROG ": %s %u B: skipped: %s (%s)\n", name, size,
+			why ? why : what, strerror(err));
+	}
+	if (!skip)
+		return;
+	if (!why) {
+		snprintf(fallback, sizeof(fallback), "%s failed", what);
+		why = fallback;
+	}
+	snprintf(line, sizeof(line), "# skipped: %s %u: %s (%s)\n", name, size, why, errname(err));
+	skips[nr_skips++] = strdup(line);
+}
+
+static void put_mbps(FILE *f, u64 bytes, u64 ns)
+{
+	u64 v = dmademo_mbps_x100(bytes, ns);
+
+	fprintf(f, ",%llu.%02u", (unsigned long long)(v / 100), (unsigned int)(v % 100));
+}
+
+/* The cell's rows: results for each recorded round trip, summary over those that verified. */
+static void cell_write(FILE *res, FILE *sum, const char *name, u32 size, u32 rec, u64 wall_ns,
+		       bool need_sync, u32 segments, long long *med)
+{
+	struct dmademo_stats st[NR_PHASES];
+	u32 i, n = 0;
+	int p;
+
+	for (i = 0; i < rec; i++) {
+		const struct sample *s = &samples[i];
+
+		fprintf(res, "%s,%u,%u", name, size, i);
+		for (p = FILL; p <= TOTAL; p++)
+			fprintf(res, ",%u", s->ns[p]);
+		fprintf(res, ",%d,%u,%u,%u,0,%u,%u\n", s->ok, s->ns[WAKE], s->ns[ALLOC],
+			s->ns[FREE], s->cpu, s->irq_cpu);
+	}
+	if (!rec)
+		return;
+	for (p = 0; p < NR_PHASES; p++) {
+		for (n = 0, i = 0; i < rec; i++)
+			if (samples[i].ok)
+				scratch[n++] = samples[i].ns[p];
+		dmademo_stats_compute(scratch, n, &st[p]);
+	}
+	for (p = 0; p < NR_PHASES; p++) {
+		const struct dmademo_stats *s = &st[p];
+
+		fprintf(sum, "%s,%u,%s,%u,%u,%u,%u,%u,%u,%u,%u", name, size, phase_names[p],
+			s->n, s->min, s->p50, s->p90, s->p99, s->max, s->mean, s->stddev);
+		put_mbps(sum, size, s->p50);
+		put_mbps(sum, (u64)size * rec, wall_ns);
+		fprintf(sum, ",%u,%d,%u\n", rec - n, need_sync, segments);
+	}
+	if (n)
+		*med = st[TOTAL].p50;
+	if (n < rec) {
+		fprintf(stderr, PROG ": %s %u B: %u of %u round trips did not verify\n",
+			name, size, rec - n, rec);
+		exit_status = 1;
+	}
+	if (!opt.quiet)
+		fprintf(stderr, PROG ": %s %u B: %u round trips, median total %.1f us\n",
+			name, size, rec, n ? st[TOTAL].p50 / 1000.0 : 0.0);
+}
+
+/* One cell: alloc, map, fault in, warmup and recorded round trips, unmap, free. */
+static void run_cell(FILE *res, FILE *sum, unsigned int kind, unsigned int acc, u32 size,
+		     long long *med)
+{
+	struct dmademo_alloc al = { .kind = kind, .size = size };
+	struct dmademo_sync to_dev = { .dir = DMADEMO_SYNC_TO_DEV };
+	struct dmademo_sync to_cpu = { .dir = DMADEMO_SYNC_TO_CPU };
+	bool cached = kind == DMADEMO_KIND_CACHED;
+	u32 i, rec = 0, segments = 0, n = opt.warmup + opt.iterations;
+	u64 t[6], start_ns = 0, end_ns = 0;
+	const char *failed = NULL;
+	struct dmademo_xfer x;
+	u8 *src, *dst;
+	char name[32];
+	int err = 0;
+
+	strategy_name(name, sizeof(name), kind, acc);
+	if (ioctl(fd, DMADEMO_IOC_ALLOC, &al)) {
+		err = errno;
+		cell_failed(name, size, "alloc", err, err != ENOMEM && err != E2BIG, true);
+		return;
+	}
+	src = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, al.src_offset);
+	dst = src == MAP_FAILED ? MAP_FAILED :
+	      mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, al.dst_offset);
+	if (dst == MAP_FAILED) {
+		cell_failed(name, size, "mmap", errno, true, true);
+		if (src != MAP_FAILED)
+			munmap(src, size);
+		ioctl(fd, DMADEMO_IOC_FREE);
+		return;
+	}
+	/* untouched pages would be faulted in by the first fill: not its cost */
+	for (i = 0; i < size; i += page_size)
+		src[i] = dst[i] = 0;
+
+	for (i = 0; i < n; i++) {
+		struct sample *s = &samples[rec];
+		u32 seed = next_seed++;
+		u64 xfer_ns;
+
+		memset(&x, 0, sizeof(x));
+		t[0] = now_ns();
+		fill[acc](src, size, seed);
+		t[1] = t[2] = now_ns();
+		if (cached) {
+			if (ioctl(fd, DMADEMO_IOC_SYNC, &to_dev)) {
+				failed = "sync to device";
+				err = errno;
+				break;
+			}
+			t[2] = now_ns();
+		}
+		if (ioctl(fd, DMADEMO_IOC_XFER, &x)) {
+			failed = "transfer";
+			err = errno;
+			break;
+		}
+		t[3] = t[4] = now_ns();
+		if (cached) {
+			if (ioctl(fd, DMADEMO_IOC_SYNC, &to_cpu)) {
+				failed = "sync to CPU";
+				err = errno;
+				break;
+			}
+			t[4] = now_ns();
+		}
+		s->ok = check[acc](dst, size, seed);
+		t[5] = now_ns();
+		if (i < opt.warmup)
+			continue;
+
+		/* the kernel's phases of the request; the rest is wake-up and system call */
+		xfer_ns = t[3] - t[2];
+		x.prep_ns = x.prep_ns < xfer_ns ? x.prep_ns : xfer_ns;
+		xfer_ns -= x.prep_ns;
+		x.submit_ns = x.submit_ns < xfer_ns ? x.submit_ns : xfer_ns;
+		xfer_ns -= x.submit_ns;
+		x.wait_ns = x.wait_ns < xfer_ns ? x.wait_ns : xfer_ns;
+		xfer_ns -= x.wait_ns;
+		memset(s->ns, 0, sizeof(s->ns));	/* alloc and free: 0 */
+		s->ns[FILL] = sat32(t[1] - t[0]);
+		s->ns[TO_DEV] = sat32(t[2] - t[1]);
+		s->ns[PREP] = sat32(x.prep_ns);
+		s->ns[SUBMIT] = sat32(x.submit_ns);
+		s->ns[WAIT] = sat32(x.wait_ns);
+		s->ns[WAKE] = sat32(xfer_ns);
+		s->ns[TO_CPU] = sat32(t[4] - t[3]);
+		s->ns[READ] = sat32(t[5] - t[4]);
+		s->ns[TOTAL] = sat32(t[5] - t[0]);
+		s->cpu = x.cpu;
+		s->irq_cpu = x.irq_cpu;
+		if (!rec)
+			start_ns = t[0];
+		end_ns = t[5];
+		rec++;
+		if (x.segments > segments)
+			segments = x.segments;
+	}
+	if (failed) {
+		cell_failed(name, size, failed, err, true, true);
+		stop = true;
+	}
+	munmap(src, size);
+	munmap(dst, size);
+	if (ioctl(fd, DMADEMO_IOC_FREE))
+		cell_failed(name, size, "free", errno, true, false);
+	cell_write(res, sum, name, size, rec, end_ns - start_ns, al.need_sync, segments, med);
+}
+
+/* the module's own parsers (module/parse.c), as the debugfs knobs use them */
+static u32 parse_u32(const char *what, const char *s, u32 min, u32 max)
+{
+	const char *why;
+	u32 v;
+
+	if (dmademo_parse_u32(s, min, max, &v, &why))
+		usage_error("%s '%s': %s (%u..%u)", what, s, why, min, max);
+	return v;
+}
+
+static void parse_sizes(const char *arg)
+{
+	char *list = strdup(arg);
+	const char *why = "out of memory";
+	unsigned int i;
+
+	if (!list || dmademo_parse_sizes(list, opt.sizes, &opt.nr_sizes, &why))
+		usage_error("--sizes '%s': %s", arg, why);
+	for (i = 0; i < opt.nr_sizes; i++)
+		if (opt.sizes[i] % 4)
+			usage_error("--sizes '%s': %u B is not a multiple of 4", arg, opt.sizes[i]);
+	free(list);
+}
+
+static void parse_kinds(const char *arg)
+{
+	char *list = strdup(arg), *tok, *save = NULL;
+	unsigned int k, nr = 0;
+
+	memset(opt.kind, 0, sizeof(opt.kind));
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save), nr++) {
+		for (k = 0; k < DMADEMO_NR_KINDS && strcmp(tok, kind_names[k]); k++)
+			;
+		if (!strcmp(tok, "all"))
+			memset(opt.kind, 1, sizeof(opt.kind));
+		else if (k == DMADEMO_NR_KINDS)
+			usage_error("unknown kind '%s' (coherent, wc, cached or all)", tok);
+		else
+			opt.kind[k] = true;
+	}
+	if (!nr)
+		usage_error("--kind '%s': no kind", arg);
+	free(list);
+}
+
+static void usage(void)
+{
+	printf("Usage: " PROG " [OPTION]...\n"
+	       "Times what an application does with the DMA buffers of /dev/dmademo, mapped:\n"
+	       "fill the source, hand it to the device, one DMA memcpy, take the destination\n"
+	       "back, read and check it. Writes results.csv, summary.csv and meta.\n\n"
+	       "  -k, --kind LIST        coherent,wc,cached or all (default all)\n"
+	       "  -z, --sizes LIST       bytes, K/M suffixes, multiples of 4 in 4..64M\n"
+	       "                         (default 64,128,...,512K,1M)\n"
+	       "  -n, --iterations N     recorded round trips per cell, 1..1000000 (default 100)\n"
+	       "  -w, --warmup N         unrecorded ones before them, 0..1000000 (default 10)\n"
+	       "      --access MODE      word, byte or both: how the CPU fills and reads (default word)\n"
+	       "  -o, --output DIR       default " PROG "-HOSTNAME-YYYYmmdd-HHMMSS\n"
+	       "  -d, --device PATH      default " DMADEMO_DEVICE "\n"
+	       "  -q, --quiet            no progress and no table\n"
+	       "  -h, --help             this text\n\n"
+	       "Exit status: 0 success, 1 a request failed or a round trip did not verify,\n"
+	       "2 bad usage.\n");
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "kind", required_argument, NULL, 'k' },
+		{ "sizes", required_argument, NULL, 'z' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "access", required_argument, NULL, 'A' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	parse_kinds("all");
+	parse_sizes("64,128,256,512,1K,2K,4K,8K,16K,32K,64K,128K,256K,512K,1M");
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:z:n:w:o:d:qh", longs, NULL)) != -1) {
+		switch (c) {
+		case 'k': parse_kinds(optarg); break;
+		case 'z': parse_sizes(optarg); break;
+		case 'n': opt.iterations = parse_u32("--iterations", optarg, 1, 1000000); break;
+		case 'w': opt.warmup = parse_u32("--warmup", optarg, 0, 1000000); break;
+		case 'A': opt.access_arg = optarg; break;
+		case 'o':
+			if (!*optarg)
+				usage_error("--output '': an empty folder name");
+			opt.output = optarg;
+			break;
+		case 'd': opt.device = optarg; break;
+		case 'q': opt.quiet = true; break;
+		case 'h': usage(); exit(0);
+		case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			if (optopt)
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	opt.access[0] = !strcmp(opt.access_arg, "word") || !strcmp(opt.access_arg, "both");
+	opt.access[1] = !strcmp(opt.access_arg, "byte") || !strcmp(opt.access_arg, "both");
+	if (!opt.access[0] && !opt.access[1])
+		usage_error("--access '%s': word, byte or both", opt.access_arg);
+}
+
+/* mkdir -p */
+static int make_dir(const char *path)
+{
+	char *p, *dir = strdup(path);
+	int ret = 0;
+
+	for (p = strchr(dir + 1, '/');; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		if (mkdir(dir, 0777) && errno != EEXIST) {
+			ret = -1;
+			break;
+		}
+		if (!p)
+			break;
+		*p = '/';
+	}
+	free(dir);
+	return ret;
+}
+
+static FILE *open_out(const char *dir, const char *file)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, PROG ": cannot create %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	return f;
+}
+
+static void close_out(FILE *f, const char *dir, const char *file)
+{
+	if (ferror(f) | fclose(f)) {
+		fprintf(stderr, PROG ": cannot write %s/%s\n", dir, file);
+		exit(1);
+	}
+}
+
+/* The first line of a file, without NULs or a trailing newline; false if none. */
+static bool read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n, i, j;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	for (i = j = 0; i < n; i++)
+		if (buf[i])
+			buf[j++] = buf[i];
+	buf[j] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return *buf;
+}
+
+static void write_meta(const char *dir, const char *date, u64 elapsed_ns)
+{
+	FILE *f = open_out(dir, "meta");
+	struct utsname u;
+	char board[256];
+	unsigned int i;
+	bool first = true;
+
+	uname(&u);
+	if (!read_line("/proc/device-tree/model", board, sizeof(board)) &&
+	    !read_line("/sys/class/dmi/id/product_name", board, sizeof(board)))
+		strcpy(board, "unknown");
+	fprintf(f, "date=%s\nhostname=%s\nboard=%s\nkernel=%s\narch=%s\ncpus=%ld\n",
+		date, u.nodename, board, u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN));
+	fprintf(f, "source=" PROG "\nversion=" VERSION "\nkinds=");
+	for (i = 0; i < DMADEMO_NR_KINDS; i++)
+		if (opt.kind[i]) {
+			fprintf(f, "%s%s", first ? "" : ",", kind_names[i]);
+			first = false;
+		}
+	fprintf(f, "\nsizes=");
+	for (i = 0; i < opt.nr_sizes; i++)
+		fprintf(f, "%s%u", i ? "," : "", opt.sizes[i]);
+	fprintf(f, "\niterations=%u\nwarmup=%u\naccess=%s\ndevice_status=%s\nelapsed_s=%llu\n",
+		opt.iterations, opt.warmup, opt.access_arg, read_status(),
+		(unsigned long long)(elapsed_ns / 1000000000));
+	close_out(f, dir, "meta");
+}
+
+/* Median total per strategy (columns) and size (rows), in microseconds. */
+static void print_table(void)
+{
+	unsigned int s, z;
+	char name[32];
+
+	printf("median total, us\n%8s", "size");
+	for (s = 0; s < NR_STRATEGIES; s++) {
+		if (!opt.kind[s / NR_ACCESS] || !opt.access[s % NR_ACCESS])
+			continue;
+		printf(" %18s", strategy_name(name, sizeof(name), s / NR_ACCESS, s % NR_ACCESS));
+	}
+	printf("\n");
+	for (z = 0; z < opt.nr_sizes; z++) {
+		printf("%8u", opt.sizes[z]);
+		for (s = 0; s < NR_STRATEGIES; s++) {
+			if (!opt.kind[s / NR_ACCESS] || !opt.access[s % NR_ACCESS])
+				continue;
+			if (median[z][s] < 0)
+				printf(" %18s", "-");
+			else
+				printf(" %18.1f", median[z][s] / 1000.0);
+		}
+		printf("\n");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	char dir[4096], date[32], host[256] = "unknown";
+	unsigned int z, k, a;
+	time_t t = time(NULL);
+	u64 start = now_ns();
+	FILE *res, *sum;
+
+	parse_args(argc, argv);
+	page_size = sysconf(_SC_PAGESIZE);
+	fd = open(opt.device, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, PROG ": %s: %s%s\n", opt.device, strerror(errno),
+			errno == ENOENT ? " (is dmademo.ko loaded?)" : "");
+		return 1;
+	}
+	samples = calloc(opt.iterations, sizeof(*samples));
+	scratch = calloc(opt.iterations, sizeof(*scratch));
+	if (!samples || !scratch) {
+		fprintf(stderr, PROG ": out of memory for %u samples\n", opt.iterations);
+		return 1;
+	}
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	gethostname(host, sizeof(host) - 1);
+	if (!opt.output) {
+		int n = snprintf(dir, sizeof(dir), PROG "-%s-", host);
+
+		strftime(dir + n, sizeof(dir) - n, "%Y%m%d-%H%M%S", localtime(&t));
+		opt.output = dir;
+	}
+	if (make_dir(opt.output)) {
+		fprintf(stderr, PROG ": cannot create %s: %s\n", opt.output, strerror(errno));
+		return 1;
+	}
+	res = open_out(opt.output, "results.csv");
+	sum = open_out(opt.output, "summary.csv");
+	fputs("strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu\n", res);
+	fputs("strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments\n", sum);
+
+	/* sizes outer, as the module does: drift during the sweep hits every kind of a size alike */
+	memset(median, 0xff, sizeof(median));	/* -1: no median */
+	for (z = 0; z < opt.nr_sizes && !stop; z++)
+		for (k = 0; k < DMADEMO_NR_KINDS && !stop; k++)
+			for (a = 0; a < NR_ACCESS && !stop; a++) {
+				if (opt.kind[k] && opt.access[a])
+					run_cell(res, sum, k, a, opt.sizes[z],
+						 &median[z][k * NR_ACCESS + a]);
+			}
+	if (stop)
+		fprintf(stderr, PROG ": the sweep stopped there\n");
+	for (z = 0; z < nr_skips; z++)
+		fputs(skips[z], sum);
+	close_out(res, opt.output, "results.csv");
+	close_out(sum, opt.output, "summary.csv");
+	write_meta(opt.output, date, now_ns() - start);
+	if (!opt.quiet) {
+		print_table();
+		fprintf(stderr, PROG ": results in %s\n", opt.output);
+	}
+	return exit_status;
+}
