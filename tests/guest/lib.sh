@@ -6,6 +6,8 @@
 #   kwrite FILE VALUE               writes VALUE and a newline; prints ok or the errno name
 #   run_wait                        start a run, wait for it, print the status line
 #                                   without its seed= (random unless set)
+#   csv_checks DIR ITER CELLS       the schema's checks on DIR/results.csv and summary.csv,
+#                                   whoever wrote them (the module or bench/dmademo-mmap)
 
 D=/sys/kernel/debug/dmademo
 KO=/lib/modules/dmademo.ko
@@ -74,3 +76,47 @@ run_wait() {
 }
 
 status_field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" "$D/status"; }
+
+RESULTS_HDR=strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu
+SUMMARY_HDR=strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments
+PHASES="fill to_dev prep submit wait to_cpu read total wake alloc free "
+
+# rows whose phases do not add up to total_ns exactly
+bad_sums() {
+	awk -F, 'NR > 1 && $11 != $4+$5+$6+$7+$8+$9+$10+$13+$14+$15' "$1" | wc -l
+}
+
+# A complete run, every transfer verified: ITER rows per cell, CELLS cells.
+# Leaves the summary without its comment lines in DIR/rows.csv.
+csv_checks() {
+	_r=$1/results.csv
+	_s=$1/rows.csv
+	is "results header" "$(head -1 "$_r")" "$RESULTS_HDR"
+	is "results rows: $3 cells x $2" "$(tail -n +2 "$_r" | wc -l)" $(($3 * $2))
+	is "every (strategy,size) has iter 0..$(($2 - 1)) once" "$(awk -F, -v n="$2" 'NR > 1 {
+		seen[$1","$2","$3]++; steps[$1","$2] = 1 }
+		END { for (s in steps) for (i = 0; i < n; i++) if (seen[s","i] != 1) bad++; print bad + 0 }' "$_r")" 0
+	is "every transfer completed and verified (ok=1)" "$(awk -F, 'NR > 1 && $12 != 1' "$_r" | wc -l)" 0
+	is "the phases add up to total_ns exactly, every row" "$(bad_sums "$_r")" 0
+
+	is "summary header" "$(head -1 "$1/summary.csv")" "$SUMMARY_HDR"
+	grep -v '^#' "$1/summary.csv" > "$_s"
+	is "summary rows: $3 cells x 11 phases" "$(tail -n +2 "$_s" | wc -l)" $(($3 * 11))
+	is "summary phases in order per cell" "$(awk -F, -v want="$PHASES" 'NR > 1 { p = p $3 " " }
+		NR > 1 && (NR - 1) % 11 == 0 { if (p != want) bad++; p = "" } END { print bad + 0 }' "$_s")" 0
+	is "summary n = iterations and failed = 0 on every row" \
+		"$(awk -F, -v n="$2" 'NR > 1 && ($4 != n || $14 != 0)' "$_s" | wc -l)" 0
+	is "percentiles ordered: min <= p50 <= p90 <= p99 <= max" \
+		"$(awk -F, 'NR > 1 && !($5 <= $6 && $6 <= $7 && $7 <= $8 && $8 <= $9)' "$_s" | wc -l)" 0
+	is "mean within min..max" "$(awk -F, 'NR > 1 && !($5 <= $10 && $10 <= $9)' "$_s" | wc -l)" 0
+	is "summary total p50 matches the raw samples' median (nearest rank)" "$(awk -F, -v n="$2" '
+		NR == FNR { if (FNR > 1) v[$1","$2, $3] = $11; next }
+		FNR > 1 && $3 == "total" { k = $1","$2
+			for (i = 0; i < n; i++) a[i] = v[k, i]
+			# insertion sort, n is small
+			for (i = 1; i < n; i++) { x = a[i]; for (j = i - 1; j >= 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+			r = int((n * 50 + 99) / 100); if (a[r - 1] != $6) bad++ }
+		END { print bad + 0 }' "$_r" "$_s")" 0
+	is "mbps_p50 = size / p50 for total rows" "$(awk -F, 'NR > 1 && $3 == "total" {
+		w = $2 * 1000 / $6; if ($12 < w - 0.01 || $12 > w + 0.01) bad++ } END { print bad + 0 }' "$_s")" 0
+}

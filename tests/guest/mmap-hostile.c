@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/dmademo treated as an attack surface: every request a careless or
+ * hostile program can make, each expected to succeed or to be refused with
+ * one errno and a reason, and the buffers to stay alive exactly as long as
+ * something maps them. Prints TAP lines ("ok - mmap: ..."); the debug
+ * kernel's KASAN, kmemleak, lockdep and DMA-API debugging watch from around
+ * the suite (tests/guest/debugchecks.sh).
+ *
+ *   mmap-hostile all        every check below
+ *   mmap-hostile hold FILE  map buffers, close the file, touch FILE, sleep
+ *   mmap-hostile busy       expect a transfer to be refused: EBUSY
+ *   mmap-hostile nochan     release the channel, expect ENODEV from a transfer
+ *
+ * Built statically (tests/check): the emulated board has busybox only.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "uapi.h"
+
+static int failed;
+static long page;
+
+static void tap(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s - mmap: ", ok ? "ok" : "not ok");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!ok)
+		failed++;
+}
+
+static int dev_open(void)
+{
+	int fd = open(DMADEMO_DEVICE, O_RDWR);
+
+	if (fd < 0) {
+		printf("# open %s: %s\n", DMADEMO_DEVICE, strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+/* the status line's field, e.g. "maps", into out */
+static const char *status(int fd, const char *key, char *out, size_t len)
+{
+	char line[512], *p, *e;
+	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
+	size_t k = strlen(key);
+
+	out[0] = '\0';
+	if (n <= 0)
+		return out;
+	line[n] = '\0';
+	for (p = line; (p = strstr(p, key)); p++) {
+		if ((p == line || p[-1] == ' ') && p[k] == '=') {
+			p += k + 1;
+			e = strcmp(key, "error") ? p + strcspn(p, " \n") : p + strcspn(p, "\n");
+			snprintf(out, len, "%.*s", (int)(e - p), p);
+			break;
+		}
+	}
+	return out;
+}
+
+/* a refusal: the errno, and a reason in the status line */
+static void refused(int fd, int ret, int want, const char *what)
+{
+	char why[200];
+	int err = errno;
+
+	status(fd, "error", why, sizeof(why));
+	tap(ret == -1 && err == want && why[0],
+	    "%s is refused: %s (%s)", what, ret == -1 ? strerror(err) : "succeeded",
+	    why[0] ? why : "no reason given");
+}
+
+static int alloc(int fd, uint32_t kind, uint64_t size, struct dmademo_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->kind = kind;
+	a->size = size;
+	return ioctl(fd, DMADEMO_IOC_ALLOC, a);
+}
+
+static void *map(int fd, size_t len, int prot, int flags, off_t off)
+{
+	return mmap(NULL, len, prot, flags, fd, off);
+}
+
+static int sync_dir(int fd, uint32_t dir)
+{
+	struct dmademo_sync s = { .dir = dir };
+
+	return ioctl(fd, DMADEMO_IOC_SYNC, &s);
+}
+
+static int xfer(int fd)
+{
+	struct dmademo_xfer x = { 0 };
+
+	return ioctl(fd, DMADEMO_IOC_XFER, &x);
+}
+
+/* one round trip through mapped buffers: 0 if every byte arrived */
+static int round_trip(int fd, uint32_t kind, uint32_t *src, uint32_t *dst, size_t len,
+		      uint32_t seed)
+{
+	size_t i, n = len / 4;
+
+	for (i = 0; i < n; i++)
+		src[i] = seed + (uint32_t)i * 0x9e3779b1u;
+	if (kind == DMADEMO_KIND_CACHED && sync_dir(fd, DMADEMO_SYNC_TO_DEV))
+		return -1;
+	if (xfer(fd))
+		return -1;
+	if (kind == DMADEMO_KIND_CACHED && sync_dir(fd, DMADEMO_SYNC_TO_CPU))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (dst[i] != seed + (uint32_t)i * 0x9e3779b1u)
+			return 1;
+	return 0;
+}
+
+static int maps(int fd)
+{
+	char v[32];
+
+	return atoi(status(fd, "maps", v, sizeof(v)));
+}
+
+static const char *const kind_names[] = { "coherent", "wc", "cached" };
+
+static void check_requests(void)
+{
+	struct dmademo_alloc a;
+	int fd = dev_open(), ret;
+	struct stat st;
+	void *p;
+
+	tap(!fstat(fd, &st) && (st.st_mode & 0777) == 0600, "%s is mode 0600 (%o)",
+	    DMADEMO_DEVICE, st.st_mode & 0777);
+	p = map(fd, page, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	refused(fd, p == MAP_FAILED ? -1 : 0, ENXIO, "mmap before any allocation");
+	refused(fd, xfer(fd), ENXIO, "a transfer before any allocation");
+	refused(fd, sync_dir(fd, DMADEMO_SYNC_TO_DEV), ENXIO, "a sync before any allocation");
+	refused(fd, ioctl(fd, DMADEMO_IOC_FREE), ENXIO, "a free before any allocation");
+	refused(fd, alloc(fd, 7, 4096, &a), EINVAL, "an unknown kind");
+	refused(fd, alloc(fd, DMADEMO_KIND_COHERENT, 0, &a), EINVAL, "size 0");
+	refused(fd, alloc(fd, DMADEMO_KIND_COHERENT, 4094, &a), EINVAL, "size 4094");
+	refused(fd, alloc(fd, DMADEMO_KIND_COHERENT, (64 << 20) + 4, &a), EINVAL,
+		"size 64 MiB + 4");
+	refused(fd, alloc(fd, DMADEMO_KIND_COHERENT, 1ull << 40, &a), EINVAL, "size 1 TiB");
+	memset(&a, 0, sizeof(a));
+	a.size = 4096;
+	a.flags = 1;
+	refused(fd, ioctl(fd, DMADEMO_IOC_ALLOC, &a), EINVAL, "allocation flags");
+	refused(fd, ioctl(fd, _IOWR(DMADEMO_IOC_MAGIC, 9, struct dmademo_alloc), &a), ENOTTY,
+		"an unknown request");
+	refused(fd, ioctl(fd, DMADEMO_IOC_ALLOC, (void *)16), EFAULT, "an unreadable argument");
+
+	ret = alloc(fd, DMADEMO_KIND_COHERENT, 2 * page, &a);
+	tap(!ret && a.src_offset == 0 && a.dst_offset == (uint64_t)(2 * page),
+	    "coherent 2 pages: allocated, source at 0, destination at %llu",
+	    (unsigned long long)a.dst_offset);
+	p = map(fd, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	refused(fd, p == MAP_FAILED ? -1 : 0, ENXIO, "mmap larger than the buffer");
+	p = map(fd, page, PROT_READ | PROT_WRITE, MAP_SHARED, 4 * page);
+	refused(fd, p == MAP_FAILED ? -1 : 0, ENXIO, "mmap at an offset past both buffers");
+	p = map(fd, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, 3 * page);
+	refused(fd, p == MAP_FAILED ? -1 : 0, ENXIO, "mmap running past the destination's end");
+	p = map(fd, page, PROT_READ | PROT_EXEC, MAP_SHARED, 0);
+	refused(fd, p == MAP_FAILED ? -1 : 0, EPERM, "mmap with PROT_EXEC");
+	p = map(fd, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, 0);
+	refused(fd, p == MAP_FAILED ? -1 : 0, EINVAL, "a MAP_PRIVATE mapping");
+	p = map(fd, page, PROT_READ, MAP_SHARED, 0);
+	tap(p != MAP_FAILED, "a read-only mapping of the source");
+	if (p != MAP_FAILED) {
+		refused(fd, mprotect(p, page, PROT_READ | PROT_EXEC), EACCES,
+			"mprotect to PROT_EXEC");
+		munmap(p, page);
+	}
+	tap(maps(fd) == 0, "no mapping left after munmap (maps=%d)", maps(fd));
+	refused(fd, sync_dir(fd, DMADEMO_SYNC_TO_DEV), EINVAL, "a sync of coherent buffers");
+	ret = alloc(fd, DMADEMO_KIND_CACHED, page, &a);
+	tap(!ret, "re-allocation as cached while unmapped");
+	refused(fd, sync_dir(fd, 3), EINVAL, "sync direction 3");
+	tap(!sync_dir(fd, DMADEMO_SYNC_TO_DEV) && !sync_dir(fd, DMADEMO_SYNC_TO_CPU),
+	    "cached buffers sync both ways");
+	tap(!ioctl(fd, DMADEMO_IOC_FREE), "free while unmapped");
+	close(fd);
+}
+
+/* each kind: a verified round trip, then everything a mapping must survive */
+static void check_kind(uint32_t kind)
+{
+	const char *k = kind_names[kind];
+	size_t len = 4 * page;
+	struct dmademo_alloc a;
+	uint32_t *src, *dst;
+	int fd = dev_open(), i, bad = 0, ret;
+	char v[32];
+	pid_t pid;
+
+	if (alloc(fd, kind, len, &a)) {
+		tap(0, "%s: allocation: %s", k, strerror(errno));
+		close(fd);
+		return;
+	}
+	src = map(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, a.src_offset);
+	dst = map(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, a.dst_offset);
+	if (src == MAP_FAILED || dst == MAP_FAILED) {
+		tap(0, "%s: mmap: %s", k, strerror(errno));
+		close(fd);
+		return;
+	}
+	tap(maps(fd) == 2, "%s: two mappings counted (maps=%d)", k, maps(fd));
+	for (i = 0; i < 20; i++)
+		bad += round_trip(fd, kind, src, dst, len, i * 77 + kind) != 0;
+	tap(!bad, "%s: 20 round trips, every byte verified (%d bad)", k, bad);
+
+	refused(fd, alloc(fd, kind, len, &a), EBUSY, "re-allocation while mapped");
+	refused(fd, ioctl(fd, DMADEMO_IOC_FREE), EBUSY, "free while mapped");
+	tap(!strcmp(status(fd, "kind", v, sizeof(v)), k) && maps(fd) == 2,
+	    "%s: a refused request changed nothing (kind=%s maps=%d)", k, v, maps(fd));
+
+	/* munmap half of the destination: a split VMA, one half left */
+	ret = munmap((char *)dst + len / 2, len / 2);
+	tap(!ret && maps(fd) == 2, "%s: half of a mapping unmapped, the rest kept (maps=%d)",
+	    k, maps(fd));
+	refused(fd, ioctl(fd, DMADEMO_IOC_FREE), EBUSY, "free while half mapped");
+
+	/* fork: the child shares the mapping, writes through it, exits */
+	pid = fork();
+	if (pid == 0) {
+		src[0] = 0xfeedf00d;
+		_exit(maps(fd) == 4 ? 0 : 3);
+	}
+	tap(pid > 0 && waitpid(pid, &ret, 0) == pid && WIFEXITED(ret) && !WEXITSTATUS(ret) &&
+	    src[0] == 0xfeedf00d && maps(fd) == 2,
+	    "%s: fork() shares the mappings and its exit drops its copies (maps=%d)", k, maps(fd));
+	bad = 0;
+	for (i = 0; i < 5; i++)
+		bad += round_trip(fd, kind, src, dst, len / 2, i + 1000) != 0;
+	tap(!bad, "%s: round trips still verify after fork and a partial munmap", k);
+
+	/* close the file while mapped: the buffers live on */
+	close(fd);
+	src[1] = 0x5a5a5a5a;
+	tap(src[1] == 0x5a5a5a5a && dst[0] == 1000 + 4,
+	    "%s: the mappings stay usable after close()", k);
+	munmap(src, len);
+	munmap(dst, len / 2);
+}
+
+/* two processes at once, each with its own file and kind */
+static void check_concurrent(void)
+{
+	pid_t pid[2];
+	int i, st, ok = 1;
+
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		if (pid[i] == 0) {
+			uint32_t kind = i ? DMADEMO_KIND_CACHED : DMADEMO_KIND_COHERENT;
+			struct dmademo_alloc a;
+			int fd = dev_open(), n, bad = 0;
+			size_t len = 16 * page;
+			uint32_t *s, *d;
+
+			if (alloc(fd, kind, len, &a))
+				_exit(2);
+			s = map(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, a.src_offset);
+			d = map(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, a.dst_offset);
+			if (s == MAP_FAILED || d == MAP_FAILED)
+				_exit(3);
+			for (n = 0; n < 200; n++)
+				bad += round_trip(fd, kind, s, d, len, n * 3 + i) != 0;
+			_exit(bad ? 1 : 0);
+		}
+	}
+	for (i = 0; i < 2; i++)
+		ok &= pid[i] > 0 && waitpid(pid[i], &st, 0) == pid[i] && WIFEXITED(st) &&
+		      !WEXITSTATUS(st);
+	tap(ok, "two processes, 200 round trips each at once, every byte verified");
+}
+
+/* maps buffers, closes the file, says so in `ready`, sleeps until killed */
+static int hold(const char *ready)
+{
+	struct dmademo_alloc a;
+	int fd = dev_open();
+	void *p;
+
+	if (alloc(fd, DMADEMO_KIND_COHERENT, page, &a))
+		return 1;
+	p = map(fd, page, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	close(fd);
+	close(open(ready, O_CREAT | O_WRONLY, 0600));
+	for (;;)
+		pause();
+}
+
+/* a transfer expected to be refused with want; nochan: after "none" */
+static int refused_xfer(int want, const char *what, int nochan)
+{
+	struct dmademo_alloc a;
+	int fd = dev_open(), ch;
+
+	if (alloc(fd, DMADEMO_KIND_COHERENT, page, &a)) {
+		tap(0, "%s: allocation: %s", what, strerror(errno));
+		return 1;
+	}
+	if (nochan) {
+		ch = open("/sys/kernel/debug/dmademo/channel", O_WRONLY);
+		if (ch < 0 || write(ch, "none\n", 5) != 5)
+			tap(0, "%s: channel none: %s", what, strerror(errno));
+		close(ch);
+	}
+	refused(fd, xfer(fd), want, what);
+	close(fd);
+	return failed != 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t k;
+
+	page = sysconf(_SC_PAGESIZE);
+	if (argc == 3 && !strcmp(argv[1], "hold"))
+		return hold(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "busy"))
+		return refused_xfer(EBUSY, "a transfer during a run", 0);
+	if (argc == 2 && !strcmp(argv[1], "nochan"))
+		return refused_xfer(ENODEV, "a transfer after the channel was released", 1);
+	if (argc != 2 || strcmp(argv[1], "all")) {
+		fprintf(stderr, "usage: mmap-hostile all | hold FILE | busy | nochan\n");
+		return 2;
+	}
+	check_requests();
+	for (k = 0; k < DMADEMO_NR_KINDS; k++)
+		check_kind(k);
+	check_concurrent();
+	return failed != 0;
+}

@@ -1,0 +1,62 @@
+# /dev/dmademo: the hostile checks of mmap-hostile, what the module and its
+# channel do with buffers still mapped, and bench/dmademo-mmap's sweep.
+SUITE=mmap
+BIN=/work/arm64
+T=/tmp/mmap
+
+check "module loads" load
+check "/dev/dmademo is a character device" test -c /dev/dmademo
+"$BIN/mmap-hostile" all || tap_fail "mmap-hostile all exited $?"
+
+# a run in progress owns the channel: a user transfer waits its turn (EBUSY)
+kwrite "$D/strategy" coherent >/dev/null
+kwrite "$D/sizes" 4096 >/dev/null
+kwrite "$D/iterations" 1000000 >/dev/null
+is "a long run starts" "$(kwrite "$D/run" start)" ok
+"$BIN/mmap-hostile" busy
+kwrite "$D/run" stop >/dev/null
+kwrite "$D/iterations" 100 >/dev/null
+"$BIN/mmap-hostile" nochan
+kwrite "$D/channel" any >/dev/null
+
+# rmmod while an application still maps buffers of a closed file
+rm -f /tmp/held
+"$BIN/mmap-hostile" hold /tmp/held &
+holder=$!
+i=0
+while [ ! -e /tmp/held ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+check "a holder maps buffers and closes the file" test -e /tmp/held
+if rmmod dmademo 2>/dev/null; then tap_fail "rmmod is refused while buffers are mapped"; load
+else tap_ok "rmmod is refused while buffers are mapped"; fi
+kill "$holder"
+wait "$holder" 2>/dev/null
+check "rmmod succeeds once the last mapping is gone" rmmod dmademo
+check "and the module loads again" load
+
+# bench/dmademo-mmap: every kind, 64 B .. 1 MiB, both access patterns
+U=$OUT/user
+"$BIN/dmademo-mmap" -q -n 20 -w 2 --access both -o "$U" 2>"$T.err"
+is "dmademo-mmap sweeps 3 kinds x 2 access patterns x 15 sizes (exit 0)" "$?" 0
+sed 's/^/# /' "$T.err"
+csv_checks "$U" 20 90
+is "the strategies are the kinds' -mmap and -mmap-byte" "$(awk -F, 'NR > 1 { print $1 }' "$U/results.csv" |
+	sort -u | tr '\n' ' ')" "cached-mmap cached-mmap-byte coherent-mmap coherent-mmap-byte wc-mmap wc-mmap-byte "
+is "sizes 64 B .. 1 MiB, powers of two" "$(awk -F, 'NR > 1 { print $2 }' "$U/results.csv" | sort -un |
+	tr '\n' ' ')" "64 128 256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576 "
+is "coherent and wc never change hands (to_dev = to_cpu = 0)" \
+	"$(awk -F, 'NR > 1 && $1 !~ /^cached/ && ($5 != 0 || $9 != 0)' "$U/results.csv" | wc -l)" 0
+is "cached syncs both ways (to_dev > 0, to_cpu > 0)" \
+	"$(awk -F, 'NR > 1 && $1 ~ /^cached/ && ($5 == 0 || $9 == 0)' "$U/results.csv" | wc -l)" 0
+is "every round trip preps, submits and waits or wakes, and the CPU fills and reads" \
+	"$(awk -F, 'NR > 1 && ($6 == 0 || $7 == 0 || $8 + $13 == 0 || $4 == 0 || $10 == 0)' "$U/results.csv" | wc -l)" 0
+is "no alloc or free within a round trip; round 0" \
+	"$(awk -F, 'NR > 1 && ($14 != 0 || $15 != 0 || $16 != 0)' "$U/results.csv" | wc -l)" 0
+if [ "$(sed -n 's/^dma_coherent=//p' "$D/info")" = 0 ]; then
+	is "need_sync: 1 for cached, 0 for the others (non-coherent device)" \
+		"$(awk -F, 'NR > 1 && $15 != ($1 ~ /^cached/)' "$U/rows.csv" | wc -l)" 0
+fi
+is "one descriptor per round trip" "$(awk -F, 'NR > 1 && $16 != 1' "$U/rows.csv" | wc -l)" 0
+for k in date board kernel arch source version kinds sizes iterations warmup access device_status; do
+	grep -q "^$k=" "$U/meta" || missing="$missing $k"
+done
+is "meta has every documented key" "${missing:-none}" none
