@@ -70,6 +70,32 @@ check "table has a row per strategy" eval 'grep -q "^coherent " "$T/o" && grep -
 rm -rf "$OUT/collector-run"
 cp -r "$r" "$OUT/collector-run"
 
+# --- --user: the user-space round trip into the same files -----------------------
+if [ -x /work/arm64/dmademo-mmap ]; then
+	$RUN -s coherent,streaming -z 4K,64K -n 10 -w 1 --user-tool /work/arm64/dmademo-mmap \
+		-o "$T/user" >"$T/o" 2>"$T/e"
+	rc=$?
+	check "--user: exits 0" [ $rc -eq 0 ]
+	[ $rc -eq 0 ] || comment "$T/e"
+	r=$T/user
+	check "--user: results.csv has (2 strategies + 3 kinds) x 2 sizes x 10 rows, one header" \
+		eval 'lines 101 "$r/results.csv" && [ "$(grep -c ^strategy, "$r/results.csv")" = 1 ]'
+	check "--user: summary.csv has 5 x 2 cells x 11 phases, one header" \
+		eval '[ "$(grep -vc "^#" "$r/summary.csv")" = 111 ] && [ "$(grep -c ^strategy, "$r/summary.csv")" = 1 ]'
+	check "--user: every user-space row verified" \
+		eval '[ "$(awk -F, "\$1 ~ /-mmap\$/ && \$12 == 1" "$r/results.csv" | wc -l)" = 60 ]'
+	check "--user: meta has the user-space keys" \
+		eval 'grep -qx "user_kinds=coherent,wc,cached" "$r/meta" && grep -q "^user_device_status=" "$r/meta"'
+	check "--user: the table and the verdict have the user-space kinds" \
+		eval 'grep -q "^cached-mmap " "$T/o" && grep -q "^user space (mmap)" "$T/o"'
+	comment "$T/o"
+	cp -r "$r" "$OUT/collector-user"
+fi
+$RUN --user-tool /nonexistent -o "$T/nouser" >/dev/null 2>"$T/e"
+rc=$?
+check "--user-tool that does not exist: exit 1 before any run, with its path" \
+	eval '[ $rc -eq 1 ] && grep -q "/nonexistent" "$T/e" && [ ! -e "$T/nouser" ]'
+
 # --- values the module refuses, options the collector refuses -------------------
 $RUN -z 0 -o "$T/run0" >/dev/null 2>"$T/e"
 rc=$?
