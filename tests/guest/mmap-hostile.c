@@ -14,6 +14,7 @@
  *
  * Built statically (tests/check): the emulated board has busybox only.
  */
+#define _GNU_SOURCE	/* mremap() */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -218,6 +219,7 @@ static void check_kind(uint32_t kind)
 	int fd = dev_open(), i, bad = 0, ret;
 	char v[32];
 	pid_t pid;
+	void *p;
 
 	if (alloc(fd, kind, len, &a)) {
 		tap(0, "%s: allocation: %s", k, strerror(errno));
@@ -240,6 +242,18 @@ static void check_kind(uint32_t kind)
 	refused(fd, ioctl(fd, DMADEMO_IOC_FREE), EBUSY, "free while mapped");
 	tap(!strcmp(status(fd, "kind", v, sizeof(v)), k) && maps(fd) == 2,
 	    "%s: a refused request changed nothing (kind=%s maps=%d)", k, v, maps(fd));
+
+	/* mremap: a mapping cannot grow past its buffer; a move keeps it counted */
+	p = mremap(src, len, 2 * len, MREMAP_MAYMOVE);
+	tap(p == MAP_FAILED, "%s: mremap cannot grow a mapping past its buffer (%s)", k,
+	    p == MAP_FAILED ? strerror(errno) : "it grew");
+	p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);	/* a free place */
+	if (p != MAP_FAILED)
+		p = mremap(src, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, p);
+	if (p != MAP_FAILED)
+		src = p;
+	tap(p != MAP_FAILED && maps(fd) == 2 && !round_trip(fd, kind, src, dst, len, 99),
+	    "%s: mremap moves a mapping, still counted and working (maps=%d)", k, maps(fd));
 
 	/* munmap half of the destination: a split VMA, one half left */
 	ret = munmap((char *)dst + len / 2, len / 2);
