@@ -1,0 +1,370 @@
+# SPDX-License-Identifier: GPL-2.0
+"""dmademo_data: reading dmademo result folders (results.csv, summary.csv, meta).
+
+Shared by plots/dmademo-plot, the verdict and the report. Bad input raises InputError with a
+message naming the file and line.
+"""
+
+import math
+import os
+import re
+import textwrap
+
+RESULTS_COLUMNS = ["strategy", "size", "iter", "fill_ns", "to_dev_ns", "prep_ns", "submit_ns",
+                   "wait_ns", "to_cpu_ns", "read_ns", "total_ns", "ok"]
+SUMMARY_COLUMNS = ["strategy", "size", "phase", "n", "min_ns", "p50_ns", "p90_ns", "p99_ns",
+                   "max_ns", "mean_ns", "stddev_ns", "mbps_p50"]
+# Stacked left to right in the order they run; together they make up total. Older result
+# folders have no wake, alloc or free rows: those phases then count 0.
+PHASES = ["alloc", "fill", "to_dev", "prep", "submit", "wait", "wake", "to_cpu", "read", "free"]
+
+# One colour and marker per strategy, the same in every graph. Coherent-memory strategies are
+# blues, streaming (cached memory + cache maintenance) warm colours, the CPU baseline grey.
+STRATEGY_STYLE = {
+    "coherent":       ("#1f5fbf", "o"),
+    "pool":           ("#5cb8e6", "s"),
+    "streaming":      ("#d62728", "^"),
+    "streaming-sync": ("#ff8c1a", "v"),
+    "noncoherent":    ("#9c4fb0", "D"),
+    "cpu":            ("#555555", "X"),
+    "sg":             ("#2ca02c", "h"),
+    "sg-sync":        ("#8fd16a", "p"),
+    "noncontiguous":  ("#8c564b", "<"),
+}
+EXTRA_STYLES = [("#e377c2", ">"), ("#bcbd22", "8"), ("#17becf", "P"), ("#7f7f7f", "*")]
+
+
+class InputError(Exception):
+    """Bad input: the message names the file (and line); exit status 2."""
+
+
+# ----------------------------------------------------------------------------- input
+
+def parse_size(text):
+    """'4096', '4K', '4k', '1M', '1G' (powers of 1024) -> bytes."""
+    m = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?)(?:i?[bB])?\s*", text)
+    if not m:
+        raise ValueError(text)
+    value = int(m.group(1)) << {"": 0, "k": 10, "m": 20, "g": 30}[m.group(2).lower()]
+    if value <= 0:
+        raise ValueError(text)
+    return value
+
+
+def fmt_size(n):
+    for shift, unit in ((30, "G"), (20, "M"), (10, "K")):
+        if n >= 1 << shift:
+            v = n / float(1 << shift)
+            return ("%d%s" if v == int(v) else "%.3g%s") % (v, unit)
+    return "%d" % n
+
+
+def time_unit(ns):
+    """(nanoseconds per unit, unit name) suiting a largest value of ns."""
+    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
+        if ns >= 2 * scale:
+            return scale, unit
+    return 1.0, "ns"
+
+
+def fmt_ns(ns):
+    """Human time from nanoseconds: 850 ns, 12 µs, 1.5 ms, 2 s."""
+    if ns <= 0:
+        return "0"
+    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
+        if ns >= scale:
+            return "%.3g %s" % (ns / scale, unit)
+    return "%.3g ns" % ns
+
+
+def _number(path, lineno, column, text, integer=False, allowed=None):
+    try:
+        value = int(text) if integer else float(text)
+    except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or value < 0 or \
+            (allowed is not None and value not in allowed):
+        kind = "one of %s" % "/".join(map(str, allowed)) if allowed else \
+            "a non-negative integer" if integer else "a non-negative number"
+        raise InputError("%s:%d: field '%s' is not %s: '%s'" % (path, lineno, column, kind, text))
+    return value
+
+
+def read_csv(path, columns, integer_columns, text_columns, allowed=None, keep=None):
+    """Yield the rows of a CSV whose header names at least `columns` (any order, extra columns
+    ignored), each as a dict of the `keep` columns (default: all) plus '_line'. Every field of
+    `columns` is checked. Streams: results.csv may hold a million rows."""
+    allowed = allowed or {}
+    keep = columns if keep is None else keep
+    if not os.path.exists(path):
+        raise InputError("%s: no such file" % path)
+    if not os.path.isfile(path):
+        raise InputError("%s: not a regular file" % path)
+    try:
+        f = open(path, encoding="utf-8", newline="")
+    except OSError as e:
+        raise InputError("%s: %s" % (path, e.strerror or e))
+    lineno = 0
+    header = None
+    rows = 0
+    try:
+        with f:
+            for lineno, line in enumerate(f, 1):
+                line = line.rstrip("\r\n")
+                if not line.strip() or line.startswith("#"):
+                    continue            # blank, or a comment (dmademo: "# skipped: ...")
+                if "\0" in line:
+                    raise InputError("%s:%d: not a text file (NUL byte)" % (path, lineno))
+                raw = line.split(",")
+                if header is None:
+                    header = [c.strip() for c in raw]
+                    missing = [c for c in columns if c not in header]
+                    if missing or len(set(header)) != len(header):
+                        what = "missing column %s" % ", ".join(missing) if missing \
+                            else "duplicate column"
+                        raise InputError("%s:%d: wrong header (%s); expected '%s'"
+                                         % (path, lineno, what, ",".join(columns)))
+                    # fast check of a whole line (the usual case), built from the header
+                    pattern = []
+                    for c in header:
+                        if c in text_columns:
+                            pattern.append(r"[^,]*[^,\s][^,]*")
+                        elif c in allowed:
+                            pattern.append(r"\s*(?:%s)\s*" % "|".join(map(str, allowed[c])))
+                        elif c in integer_columns:
+                            pattern.append(r"\s*\d+\s*")
+                        elif c in columns:
+                            pattern.append(r"\s*\d+(?:\.\d*)?\s*")
+                        else:
+                            pattern.append(r"[^,]*")
+                    fast = re.compile(",".join(pattern)).fullmatch
+                    wanted = [(c, header.index(c), c in text_columns, c in integer_columns)
+                              for c in keep]
+                    checked = [(c, header.index(c), c in text_columns, c in integer_columns,
+                                allowed.get(c)) for c in columns]
+                    continue
+                if fast(line):
+                    row = {"_line": lineno}
+                    for c, i, text, integer in wanted:
+                        v = raw[i].strip()
+                        row[c] = v if text else int(v) if integer else float(v)
+                else:
+                    if len(raw) != len(header):
+                        raise InputError("%s:%d: %d fields, the header has %d"
+                                         % (path, lineno, len(raw), len(header)))
+                    row = {"_line": lineno}
+                    for c, i, text, integer, values in checked:
+                        field = raw[i].strip()
+                        if text:
+                            if not field:
+                                raise InputError("%s:%d: field '%s' is empty" % (path, lineno, c))
+                            v = field
+                        else:
+                            v = _number(path, lineno, c, field, integer, values)
+                        if c in keep:
+                            row[c] = v
+                if row.get("size", 1) <= 0:
+                    raise InputError("%s:%d: field 'size' is not a positive integer: '0'"
+                                     % (path, lineno))
+                rows += 1
+                yield row
+    except UnicodeDecodeError:
+        if lineno == 0:
+            raise InputError("%s: not a text file (invalid UTF-8)" % path)
+        raise InputError("%s:%d: invalid UTF-8" % (path, lineno + 1))
+    except OSError as e:
+        raise InputError("%s: %s" % (path, e.strerror or e))
+    if header is None:
+        raise InputError("%s: empty file (expected the header '%s')" % (path, ",".join(columns)))
+    if not rows:
+        raise InputError("%s: no data rows (only the header)" % path)
+
+
+SKIPPED_LINE = re.compile(r"# skipped: (\S+) (\d+): (.*)")
+
+
+def read_skipped(path):
+    """The cells a summary.csv names in its '# skipped: STRATEGY SIZE: reason' comment lines
+    (dmademo 1.1), as {(strategy, size): reason}; older files have none."""
+    skipped = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = SKIPPED_LINE.fullmatch(line.rstrip("\r\n"))
+                if m:
+                    skipped[(m.group(1), int(m.group(2)))] = m.group(3)
+    except OSError as e:
+        raise InputError("%s: %s" % (path, e.strerror or e))
+    return skipped
+
+
+def size_ranges(picked, sizes):
+    """'8K–1M, 64M': the picked sizes as runs of consecutive entries of the sorted list sizes."""
+    runs = []
+    for z in sorted(picked):
+        i = sizes.index(z)
+        if runs and runs[-1][2] == i - 1:
+            runs[-1][1:] = [z, i]
+        else:
+            runs.append([z, z, i])
+    return ", ".join(fmt_size(a) if a == b else "%s–%s" % (fmt_size(a), fmt_size(b))
+                     for a, b, _ in runs)
+
+
+def read_meta(path):
+    meta = {}
+    if not os.path.exists(path):
+        return meta
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                key, sep, value = line.strip().partition("=")
+                key, value = key.strip(), value.strip()
+                if not sep or not key or key.startswith("#"):
+                    continue
+                # info and the parameters may both carry a key (channel, kernel): keep the first
+                # meaningful one (the channel actually used, not the "any" that was asked for)
+                if key not in meta or meta[key] in ("", "none", "any"):
+                    meta[key] = value
+    except OSError as e:
+        raise InputError("%s: %s" % (path, e.strerror or e))
+    return meta
+
+
+def order_strategies(names):
+    known = [s for s in STRATEGY_STYLE if s in names]
+    return known + sorted(n for n in names if n not in STRATEGY_STYLE)
+
+
+class Dataset:
+    def __init__(self, folder):
+        self.folder = folder
+        if not os.path.exists(folder):
+            raise InputError("%s: no such result folder" % folder)
+        if not os.path.isdir(folder):
+            raise InputError("%s: not a directory" % folder)
+        self.meta = read_meta(os.path.join(folder, "meta"))
+
+        path = os.path.join(folder, "summary.csv")
+        self.summary_path = path
+        self.summary = {}
+        for row in read_csv(path, SUMMARY_COLUMNS,
+                            integer_columns={"size", "n"}, text_columns={"strategy", "phase"}):
+            key = (row["strategy"], row["size"], row["phase"])
+            if key in self.summary:
+                raise InputError("%s:%d: duplicate row for %s,%d,%s (first on line %d)"
+                                 % (path, row["_line"], key[0], key[1], key[2],
+                                    self.summary[key]["_line"]))
+            self.summary[key] = row
+        if not any(k[2] == "total" for k in self.summary):
+            raise InputError("%s: no rows with phase 'total'" % path)
+        self.skipped = read_skipped(path)    # {(strategy, size): reason}
+
+        path = os.path.join(folder, "results.csv")
+        self.results_path = path
+        self.samples = {}               # (strategy, size) -> sorted total_ns of ok transfers
+        self.failed = 0
+        for row in read_csv(path, RESULTS_COLUMNS,
+                            integer_columns={"size", "iter", "ok"}, text_columns={"strategy"},
+                            allowed={"ok": (0, 1)},
+                            keep=("strategy", "size", "total_ns", "ok")):
+            if row["ok"]:
+                self.samples.setdefault((row["strategy"], row["size"]), []).append(row["total_ns"])
+            else:
+                self.failed += 1
+        for v in self.samples.values():
+            v.sort()
+
+        self.strategies = order_strategies({k[0] for k in self.summary} |
+                                           {k[0] for k in self.samples})
+        self.sizes = sorted({k[1] for k in self.summary} | {k[1] for k in self.samples})
+        self.overhead = 0.0
+        try:
+            self.depth = int(self.meta.get("depth", "1"))
+        except ValueError:
+            self.depth = 1
+        self.label = ""
+        self.details = self.details_short = ""
+
+    def stat(self, strategy, size, phase, column):
+        row = self.summary.get((strategy, size, phase))
+        return None if row is None else row[column]
+
+    def total(self, strategy, size, column):
+        v = self.stat(strategy, size, "total", column)
+        return None if v is None else max(v - self.overhead, 1.0)
+
+    def total_sizes(self, strategy):
+        return sorted(s for (st, s, ph) in self.summary if st == strategy and ph == "total")
+
+    def describe(self):
+        m = self.meta
+        board = m.get("board") or m.get("model")
+        kernel = m.get("kernel")
+        parts = [p for p in (board, kernel) if p]
+        name = os.path.basename(os.path.normpath(os.path.abspath(self.folder)))
+        self.label = ", ".join(parts) if parts else name
+        d = []
+        if board:
+            d.append(board)
+        if kernel:
+            d.append("kernel " + kernel)
+        chan = m.get("channel")
+        if chan:
+            d.append("channel %s%s" % (chan, " (%s)" % m["dma_device"] if m.get("dma_device")
+                                       else ""))
+        if m.get("dma_coherent"):
+            d.append("dma_coherent=%s" % m["dma_coherent"])
+        short = list(d)
+        run = []
+        if m.get("iterations"):
+            run.append("%s iterations" % m["iterations"])
+        if m.get("depth"):
+            run.append("depth %s" % m["depth"])
+        if m.get("verify") == "1":
+            run.append("verify")
+        if m.get("touch") == "0":
+            run.append("touch=0 (no CPU fill/read)")
+        elif m.get("touch_bytes") not in (None, "", "0"):
+            run.append("CPU touches %s B" % m["touch_bytes"])
+        if m.get("cold") == "1":
+            run.append("cold caches")
+        if m.get("completion") == "poll":
+            run.append("completion=poll")
+        if m.get("rounds") not in (None, "", "1"):
+            run.append("%s rounds" % m["rounds"])
+        if run:
+            d.append(", ".join(run))
+        if self.depth > 1:              # a part of its own: pack() never shortens it
+            queueing = "per-transfer latencies at depth %d include time queued behind other " \
+                "transfers; mbps_step is the pipelined throughput" % self.depth
+            d.append(queueing)
+            short.append(queueing)
+        for x in (d, short):
+            if self.overhead:
+                x.append("%s harness overhead subtracted" % fmt_ns(self.overhead))
+            if self.failed:
+                x.append("%d failed transfers left out" % self.failed)
+            if not parts:
+                x.insert(0, "folder " + name)
+        self.details = " · ".join(d)
+        self.details_short = " · ".join(short)
+
+
+def pack(text, width):
+    """Split a ' · '-separated line into lines of at most width characters, between parts."""
+    lines = []
+    for part in text.split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part if len(part) <= width else textwrap.shorten(part, width))
+    return lines
+
+
+def middle(values):
+    values = sorted(values)
+    return values[(len(values) - 1) // 2] if values else None
+
+
+# ----------------------------------------------------------------------------- drawing
