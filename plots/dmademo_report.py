@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0
+"""dmademo_report: report.html, one self-contained page per set of result folders.
+
+The verdict first, then the per-size table, the graphs (embedded as data: URIs), what real
+boards have shown elsewhere, and each folder's board, kernel, channel and parameters from its
+meta. No network, no script: it reads the same in a browser, a mail client or on paper.
+"""
+
+import base64
+import html
+import os
+
+# Figures published elsewhere, each checked against its source; what the emulator cannot show.
+PUBLISHED = []
+
+STYLE = """
+body { font: 15px/1.45 sans-serif; max-width: 1250px; margin: 1.5em auto; padding: 0 1em;
+       color: #222; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
+.ctx { color: #555; margin-top: 0; }
+.warn { background: #fff4d6; border: 1px solid #e0b84a; padding: 0.6em 0.9em; }
+pre { background: #f6f6f6; border: 1px solid #ddd; padding: 0.8em; overflow-x: auto;
+      font-size: 13px; line-height: 1.35; }
+table { border-collapse: collapse; font-size: 13px; margin: 0.5em 0; }
+th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+td.best { font-weight: bold; background: #e4f2e4; }
+td.ns { color: #777; }
+figure { margin: 1em 0; }
+img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+.meta td { text-align: left; font-family: monospace; }
+"""
+
+
+def _e(s):
+    return html.escape(str(s), quote=True)
+
+
+def _us(ns):
+    return "%.1f" % (ns / 1000.0) if ns < 1e7 else "%.0f" % (ns / 1000.0)
+
+
+def _size(n):
+    for shift, unit in ((30, "G"), (20, "M"), (10, "K")):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return "%d%s" % (n >> shift, unit)
+    return str(n)
+
+
+def _table(d, f):
+    """Median total (us) per strategy and size; the fastest per size in bold, strategies the
+    verdict found no different from it in grey."""
+    sizes = d.sizes
+    fastest, same = {}, set()
+    for g in f["groups"].values():
+        for r in g["sizes"]:
+            fastest.setdefault(r["size"], set()).add(r["fastest"])
+            for o in r["others"]:
+                if not o["significant"]:
+                    same.add((o["strategy"], r["size"]))
+    out = ['<table class="sizes"><tr><th>median total (µs)</th>%s</tr>'
+           % "".join("<th>%s</th>" % _size(z) for z in sizes)]
+    for s in d.strategies:
+        cells = []
+        for z in sizes:
+            v = d.samples.get((s, z))
+            if not v:
+                why = d.skipped.get((s, z))
+                cells.append('<td class="ns" title="%s">%s</td>' % (_e(why or ""),
+                                                                    "skipped" if why else "—"))
+                continue
+            med = v[(len(v) - 1) // 2]
+            cls = "best" if s in fastest.get(z, ()) else "ns" if (s, z) in same else ""
+            cells.append('<td class="%s">%s</td>' % (cls, _us(med)))
+        out.append("<tr><td>%s</td>%s</tr>" % (_e(s), "".join(cells)))
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _img(path, alt):
+    with open(path, "rb") as fh:
+        data = base64.b64encode(fh.read()).decode("ascii")
+    return '<figure><img alt="%s" src="data:image/png;base64,%s"><figcaption>%s</figcaption>' \
+        '</figure>' % (_e(alt), data, _e(alt))
+
+
+def write(path, datasets, v, vtext, graphs):
+    """graphs: [(png path, caption)] to embed, in order."""
+    title = "dmademo report: " + " / ".join(d.label or d.folder for d in datasets)
+    p = ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">',
+         '<title>%s</title>' % _e(title), '<style>%s</style></head><body>' % STYLE,
+         '<h1>Coherent or streaming DMA: the answer for these buffers</h1>',
+         '<p class="ctx">%s</p>' % "<br>".join(_e(d.details or d.label) for d in datasets)]
+    emulated = [f["emulator"] for f in v["folders"] if f["emulator"]]
+    if emulated:
+        p.append('<p class="warn"><b>Measured on an emulator (%s).</b> QEMU models no caches, '
+                 'so uncached memory and cache maintenance cost nothing there: these figures '
+                 'prove the code paths and compare the harnesses; they are not a real board\'s '
+                 'answer. See what real boards showed below, and run dmademo on yours.</p>'
+                 % _e(", ".join(sorted(set(emulated)))))
+    p.append('<h2>Verdict</h2><pre id="verdict">%s</pre>' % _e(vtext))
+    for d, f in zip(datasets, v["folders"]):
+        p.append("<h2>Per size: %s</h2>" % _e(d.label or d.folder))
+        p.append(_table(d, f))
+    p.append("<h2>Graphs</h2>")
+    for png, caption in graphs:
+        if os.path.exists(png):
+            p.append(_img(png, caption))
+    if PUBLISHED:
+        p.append("<h2>What real boards have shown</h2><ul>")
+        for text, source in PUBLISHED:
+            p.append("<li>%s <i>Source: %s</i></li>" % (_e(text), _e(source)))
+        p.append("</ul>")
+    for d in datasets:
+        p.append('<h2>Board and parameters: %s</h2><table class="meta">' % _e(d.label or d.folder))
+        for k, val in d.meta.items():
+            p.append("<tr><td>%s</td><td>%s</td></tr>" % (_e(k), _e(val)))
+        p.append("</table>")
+    p.append("</body></html>")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(p) + "\n")

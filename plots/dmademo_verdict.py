@@ -1,0 +1,282 @@
+# SPDX-License-Identifier: GPL-2.0
+"""dmademo_verdict: the answer in words, with a confidence interval.
+
+From each folder's raw samples (results.csv: the total time of every verified transfer) and its
+per-phase medians (summary.csv, computed by the module from the same samples):
+
+  - per size, the fastest strategy by median total time, and every other strategy's ratio to it
+    with a 95 % percentile-bootstrap confidence interval of the ratio of medians; an interval
+    that contains 1 is "no significant difference";
+  - the same between two families at each size (the fastest of each), the size ranges where
+    each family wins, the crossovers between them, and the phase that decides each range;
+  - families: in the kernel, coherent (coherent, pool) against streaming (every other DMA
+    strategy); in user space (bench/dmademo-mmap), uncached (coherent-mmap, wc-mmap) against
+    cached (cached-mmap), word and byte loops apart;
+  - for several folders, how the answer changes between them.
+
+verdict(datasets) returns a dict (written as verdict.json) and text(v) the plain text
+(verdict.txt). Needs Debian's python3-numpy.
+"""
+
+import numpy as np
+
+BOOTSTRAP = 1000            # resamples per ratio
+SEED = 20261128             # the same data gives the same intervals
+MAX_SAMPLES = 1000          # per cell, evenly thinned beyond (a million-row run stays quick)
+
+GROUPS = [
+    # name, title, families {family: member test}, the first family's name for "wins"
+    ("kernel", "in the kernel", ("coherent", "streaming")),
+    ("user", "user space (mmap), word loops", ("uncached", "cached")),
+    ("user-byte", "user space (mmap), byte loops", ("uncached", "cached")),
+]
+
+# phase categories: what a loss there means
+CAUSES = [
+    ("read", ("read",), "the CPU reads the destination"),
+    ("fill", ("fill",), "the CPU writes the source"),
+    ("to_dev + to_cpu", ("to_dev", "to_cpu"), "cache maintenance or mapping (map/unmap/sync)"),
+    ("prep + submit + wait", ("prep", "submit", "wait"), "the DMA transfer itself"),
+    ("wake", ("wake",), "waking the thread that waits"),
+    ("alloc + free", ("alloc", "free"), "per-transfer allocation"),
+]
+
+
+def family(strategy):
+    """(group, family) of a strategy, or None (cpu, unknown names)."""
+    if strategy.endswith("-mmap") or strategy.endswith("-mmap-byte"):
+        group = "user-byte" if strategy.endswith("-byte") else "user"
+        base = strategy.split("-mmap")[0]
+        if base in ("coherent", "wc"):
+            return group, "uncached"
+        if base == "cached":
+            return group, "cached"
+        return None
+    if strategy in ("coherent", "pool"):
+        return "kernel", "coherent"
+    if strategy == "cpu":
+        return None
+    return "kernel", "streaming"
+
+
+def _thin(v):
+    v = np.asarray(v, dtype=float)
+    if len(v) > MAX_SAMPLES:
+        v = v[np.linspace(0, len(v) - 1, MAX_SAMPLES).astype(int)]
+    return v
+
+
+def median(v):
+    """The nearest-rank median, as the module's p50: the ceil(n/2)-th smallest."""
+    v = np.asarray(v, dtype=float)
+    k = (len(v) - 1) // 2
+    return float(np.partition(v, k)[k])
+
+
+def _medians(m):
+    k = (m.shape[1] - 1) // 2
+    return np.partition(m, k, axis=1)[:, k]
+
+
+def ratio_ci(slow, fast, rng):
+    """median(slow) / median(fast), and its 95 % percentile-bootstrap interval."""
+    r = median(slow) / median(fast)
+    a, b = _thin(slow), _thin(fast)
+    ma = _medians(rng.choice(a, size=(BOOTSTRAP, len(a)), replace=True))
+    mb = _medians(rng.choice(b, size=(BOOTSTRAP, len(b)), replace=True))
+    lo, hi = np.percentile(ma / mb, [2.5, 97.5])
+    return r, float(lo), float(hi)
+
+
+def _cause(d, loser, winner, size):
+    """The phase category where loser loses most at size, from the phases' medians."""
+    best = None
+    for name, phases, why in CAUSES:
+        lt = sum(d.stat(loser, size, p, "p50_ns") or 0 for p in phases)
+        wt = sum(d.stat(winner, size, p, "p50_ns") or 0 for p in phases)
+        if best is None or lt - wt > best["delta_ns"]:
+            best = {"phase": name, "why": why, "delta_ns": lt - wt, "loser_ns": lt,
+                    "winner_ns": wt, "ratio": (lt / wt) if wt > 0 else None}
+    return best if best and best["delta_ns"] > 0 else None
+
+
+def _group(d, gname, fams, rng):
+    cells = {}
+    for (s, z), v in d.samples.items():
+        f = family(s)
+        if f and f[0] == gname and len(v) >= 2:
+            cells.setdefault(z, {})[s] = v
+    sizes = []
+    for z in sorted(cells):
+        c = cells[z]
+        fastest = min(c, key=lambda s: (median(c[s]), s))
+        others = []
+        for s in sorted(c, key=lambda s: (median(c[s]), s)):
+            if s == fastest:
+                continue
+            r, lo, hi = ratio_ci(c[s], c[fastest], rng)
+            others.append({"strategy": s, "ratio": r, "ci": [lo, hi], "significant": lo > 1})
+        row = {"size": z, "fastest": fastest, "median_ns": median(c[fastest]),
+               "others": others, "winner": None}
+        best = {}
+        for s in c:
+            f = family(s)[1]
+            if f not in best or (median(c[s]), s) < (median(c[best[f]]), best[f]):
+                best[f] = s
+        if all(f in best for f in fams):
+            a, b = best[fams[0]], best[fams[1]]
+            r, lo, hi = ratio_ci(c[b], c[a], rng)       # > 1: the first family is faster
+            win = fams[0] if lo > 1 else fams[1] if hi < 1 else "none"
+            row.update({"winner": win, "best": {fams[0]: a, fams[1]: b},
+                        "ratio": r, "ci": [lo, hi]})
+            if win != "none":
+                w, l_ = (a, b) if win == fams[0] else (b, a)
+                row["cause"] = _cause(d, l_, w, z)
+        sizes.append(row)
+    ranges = []
+    for row in sizes:
+        if row["winner"] is None:
+            continue
+        if ranges and ranges[-1]["winner"] == row["winner"]:
+            ranges[-1]["to"] = row["size"]
+            ranges[-1]["rows"].append(row)
+        else:
+            ranges.append({"winner": row["winner"], "from": row["size"], "to": row["size"],
+                           "rows": [row]})
+    for rg in ranges:
+        adv = [r["ratio"] if rg["winner"] == fams[0] else 1 / r["ratio"] for r in rg["rows"]]
+        rg["max_ratio"] = max(adv)
+        causes = [r["cause"] for r in rg.pop("rows") if r.get("cause")]
+        rg["cause"] = max(causes, key=lambda c: c["delta_ns"]) if causes else None
+        if rg["cause"]:
+            rg["cause"] = dict(rg["cause"])
+            rg["loser"] = [f for f in fams if f != rg["winner"]][0]
+    crossovers = []
+    decided = [r for r in sizes if r["winner"] not in (None, "none")]
+    for prev, cur in zip(decided, decided[1:]):
+        if cur["winner"] != prev["winner"]:
+            crossovers.append({"between": [prev["size"], cur["size"]],
+                               "from": prev["winner"], "to": cur["winner"]})
+    return {"families": list(fams), "sizes": sizes, "ranges": ranges, "crossovers": crossovers}
+
+
+def verdict(datasets):
+    rng = np.random.default_rng(SEED)
+    out = {"version": 1, "method": "median total time per transfer; 95 %% percentile bootstrap "
+           "(%d resamples) of the ratio of medians; an interval containing 1: no significant "
+           "difference" % BOOTSTRAP, "folders": []}
+    for d in datasets:
+        m = d.meta
+        f = {"folder": d.folder, "label": d.label, "board": m.get("board", ""),
+             "kernel": m.get("kernel", ""), "channel": m.get("channel", ""),
+             "dma_coherent": m.get("dma_coherent", ""), "touch": m.get("touch", "1"),
+             "emulator": m.get("emulator", ""), "rounds": m.get("rounds", "1") or "1",
+             "failed": d.failed, "groups": {}}
+        for gname, title, fams in GROUPS:
+            g = _group(d, gname, fams, rng)
+            if g["sizes"]:
+                g["title"] = title
+                f["groups"][gname] = g
+        out["folders"].append(f)
+    if len(datasets) > 1:
+        out["changes"] = _changes(out["folders"])
+    return out
+
+
+def _changes(folders):
+    """Sizes where the winning family differs between folders."""
+    changes = []
+    for gname, _, _ in GROUPS:
+        per = [{r["size"]: r["winner"] for r in f["groups"].get(gname, {}).get("sizes", [])
+                if r["winner"]} for f in folders]
+        for z in sorted(set().union(*per)):
+            w = [p.get(z) for p in per]
+            if None not in w and len(set(w)) > 1:
+                changes.append({"group": gname, "size": z, "winners": w})
+    return changes
+
+
+# ----------------------------------------------------------------------------- text
+
+def _sz(n):
+    for shift, unit in ((30, "G"), (20, "M"), (10, "K")):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return "%d%s" % (n >> shift, unit)
+    return "%d B" % n if n < 1024 else "%d" % n
+
+
+def _t(ns):
+    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "us")):
+        if ns >= scale:
+            return "%.3g %s" % (ns / scale, unit)
+    return "%.3g ns" % ns
+
+
+def _span(a, b):
+    return _sz(a) if a == b else "%s..%s" % (_sz(a), _sz(b))
+
+
+def text(v):
+    lines = []
+    for f in v["folders"]:
+        head = f["label"] or f["folder"]
+        lines.append("dmademo verdict: %s" % head)
+        ctx = ["channel %s" % f["channel"]] if f["channel"] else []
+        if f["dma_coherent"]:
+            ctx.append("dma_coherent=%s" % f["dma_coherent"])
+        if f["touch"] == "0":
+            ctx.append("touch=0: no CPU access, so fill and read are 0")
+        if ctx:
+            lines.append("  " + ", ".join(ctx))
+        if f["emulator"]:
+            lines.append("  Measured on an emulator (%s): it has no caches, so this answer is "
+                         "about code paths, not a real board's." % f["emulator"])
+        if f["rounds"] == "1":
+            lines.append("  One round: each cell's samples were taken in one stretch, so the "
+                         "intervals cover the noise within a cell, not drift between cells "
+                         "(dmademo-run --rounds N interleaves them).")
+        if f["failed"]:
+            lines.append("  %d transfers failed to verify and are left out." % f["failed"])
+        if not f["groups"]:
+            lines.append("  no two strategies to compare")
+        for gname, g in f["groups"].items():
+            a, b = g["families"]
+            lines.append("")
+            lines.append("%s: %s against %s" % (g["title"], a, b))
+            for rg in g["ranges"]:
+                if rg["winner"] == "none":
+                    lines.append("  %-12s no significant difference" % _span(rg["from"], rg["to"]))
+                    continue
+                s = "  %-12s %s is faster" % (_span(rg["from"], rg["to"]), rg["winner"])
+                c = rg.get("cause")
+                if c:
+                    s += "; %s loses in %s (+%s: %s" % (rg["loser"], c["phase"],
+                                                        _t(c["delta_ns"]), c["why"])
+                    if c["ratio"] and c["ratio"] >= 1.1:
+                        s += ", %.1fx slower" % c["ratio"]
+                    s += ")"
+                lines.append(s)
+            for x in g["crossovers"]:
+                lines.append("  crossover: %s -> %s between %s and %s" % (
+                    x["from"], x["to"], _sz(x["between"][0]), _sz(x["between"][1])))
+            lines.append("  per size (median total; others as ratio to the fastest, 95% CI):")
+            for r in g["sizes"]:
+                parts = []
+                for o in r["others"][:3]:
+                    parts.append("%s %.2fx [%.2f-%.2f]%s" % (
+                        o["strategy"], o["ratio"], o["ci"][0], o["ci"][1],
+                        "" if o["significant"] else " n.s."))
+                more = len(r["others"]) - 3
+                lines.append("    %-6s %s %s%s%s" % (
+                    _sz(r["size"]), r["fastest"], _t(r["median_ns"]),
+                    ("; " + ", ".join(parts)) if parts else "",
+                    " (+%d more)" % more if more > 0 else ""))
+        lines.append("")
+    if v.get("changes"):
+        lines.append("between the folders (%s):" % " / ".join(
+            f["label"] or f["folder"] for f in v["folders"]))
+        for c in v["changes"]:
+            lines.append("  %s at %s: %s" % (c["group"], _sz(c["size"]), " / ".join(c["winners"])))
+        lines.append("")
+    lines.append("Method: " + v["method"] + ". n.s.: not significant.")
+    return "\n".join(lines) + "\n"
