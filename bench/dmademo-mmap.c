@@ -19,42 +19,16 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "dmademo-mmap.h"
 #include "parse.h"
-#include "stats.h"
-#include "uapi.h"
 
-#define PROG		"dmademo-mmap"
-#define VERSION		"1.1.0"
-#define MAX_SIZES	DMADEMO_MAX_SIZES
-#define NR_ACCESS	2	/* word, byte */
-#define NR_STRATEGIES	(DMADEMO_NR_KINDS * NR_ACCESS)
+const char * const kind_names[DMADEMO_NR_KINDS] = { "coherent", "wc", "cached" };
 
-enum phase { FILL, TO_DEV, PREP, SUBMIT, WAIT, TO_CPU, READ, TOTAL, WAKE, ALLOC, FREE, NR_PHASES };
-
-static const char * const phase_names[NR_PHASES] = {
-	"fill", "to_dev", "prep", "submit", "wait", "to_cpu", "read", "total",
-	"wake", "alloc", "free",
-};
-static const char * const kind_names[DMADEMO_NR_KINDS] = { "coherent", "wc", "cached" };
-
-static struct {
-	bool kind[DMADEMO_NR_KINDS], access[NR_ACCESS];
-	u32 sizes[MAX_SIZES];
-	unsigned int nr_sizes;
-	u32 iterations, warmup;
-	const char *access_arg, *output, *device;
-	bool quiet;
-} opt = { .iterations = 100, .warmup = 10, .access_arg = "word", .device = DMADEMO_DEVICE };
-
-struct sample {
-	u32 ns[NR_PHASES];
-	u32 cpu, irq_cpu;
-	bool ok;
+static struct options opt = {
+	.iterations = 100, .warmup = 10, .access_arg = "word", .device = DMADEMO_DEVICE,
 };
 
 static int fd = -1;
@@ -80,13 +54,6 @@ static __attribute__((noreturn, format(printf, 1, 2))) void usage_error(const ch
 	va_end(ap);
 	fputs(" (see --help)\n", stderr);
 	exit(2);
-}
-
-/* coherent-mmap, wc-mmap-byte, ... */
-static const char *strategy_name(char *buf, size_t len, unsigned int kind, unsigned int acc)
-{
-	snprintf(buf, len, "%s-mmap%s", kind_names[kind], acc ? "-byte" : "");
-	return buf;
 }
 
 static u64 now_ns(void)
@@ -191,28 +158,6 @@ static const char *status_reason(char *buf, size_t len)
 	return *buf ? buf : NULL;
 }
 
-/* As the kernel's %pe prints an error code */
-static const char *errname(int err)
-{
-	static const struct { int err; const char *name; } names[] = {
-		{ ENOMEM, "-ENOMEM" }, { E2BIG, "-E2BIG" }, { EINVAL, "-EINVAL" },
-		{ EBUSY, "-EBUSY" }, { ENODEV, "-ENODEV" }, { ENXIO, "-ENXIO" },
-		{ ETIMEDOUT, "-ETIMEDOUT" }, { EIO, "-EIO" }, { EFAULT, "-EFAULT" },
-		{ ENOTTY, "-ENOTTY" }, { EPERM, "-EPERM" }, { EACCES, "-EACCES" },
-		{ EAGAIN, "-EAGAIN" }, { EINTR, "-EINTR" }, { ENOSPC, "-ENOSPC" },
-		{ EOPNOTSUPP, "-EOPNOTSUPP" }, { ERANGE, "-ERANGE" }, { ENOSYS, "-ENOSYS" },
-		{ EOVERFLOW, "-EOVERFLOW" }, { ENOENT, "-ENOENT" },
-	};
-	static char buf[16];
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].err == err)
-			return names[i].name;
-	snprintf(buf, sizeof(buf), "-%d", err);
-	return buf;
-}
-
 /*
  * A request of a cell failed with err: reported as an error if it is one,
  * and with a "# skipped:" line for summary.csv if skip. Reads the status,
@@ -246,59 +191,6 @@ static void cell_failed(const char *name, u32 size, const char *what, int err, b
 	skips[nr_skips++] = strdup(line);
 }
 
-static void put_mbps(FILE *f, u64 bytes, u64 ns)
-{
-	u64 v = dmademo_mbps_x100(bytes, ns);
-
-	fprintf(f, ",%llu.%02u", (unsigned long long)(v / 100), (unsigned int)(v % 100));
-}
-
-/* The cell's rows: results for each recorded round trip, summary over those that verified. */
-static void cell_write(FILE *res, FILE *sum, const char *name, u32 size, u32 rec, u64 wall_ns,
-		       bool need_sync, u32 segments, long long *med)
-{
-	struct dmademo_stats st[NR_PHASES];
-	u32 i, n = 0;
-	int p;
-
-	for (i = 0; i < rec; i++) {
-		const struct sample *s = &samples[i];
-
-		fprintf(res, "%s,%u,%u", name, size, i);
-		for (p = FILL; p <= TOTAL; p++)
-			fprintf(res, ",%u", s->ns[p]);
-		fprintf(res, ",%d,%u,%u,%u,0,%u,%u\n", s->ok, s->ns[WAKE], s->ns[ALLOC],
-			s->ns[FREE], s->cpu, s->irq_cpu);
-	}
-	if (!rec)
-		return;
-	for (p = 0; p < NR_PHASES; p++) {
-		for (n = 0, i = 0; i < rec; i++)
-			if (samples[i].ok)
-				scratch[n++] = samples[i].ns[p];
-		dmademo_stats_compute(scratch, n, &st[p]);
-	}
-	for (p = 0; p < NR_PHASES; p++) {
-		const struct dmademo_stats *s = &st[p];
-
-		fprintf(sum, "%s,%u,%s,%u,%u,%u,%u,%u,%u,%u,%u", name, size, phase_names[p],
-			s->n, s->min, s->p50, s->p90, s->p99, s->max, s->mean, s->stddev);
-		put_mbps(sum, size, s->p50);
-		put_mbps(sum, (u64)size * rec, wall_ns);
-		fprintf(sum, ",%u,%d,%u\n", rec - n, need_sync, segments);
-	}
-	if (n)
-		*med = st[TOTAL].p50;
-	if (n < rec) {
-		fprintf(stderr, PROG ": %s %u B: %u of %u round trips did not verify\n",
-			name, size, rec - n, rec);
-		exit_status = 1;
-	}
-	if (!opt.quiet)
-		fprintf(stderr, PROG ": %s %u B: %u round trips, median total %.1f us\n",
-			name, size, rec, n ? st[TOTAL].p50 / 1000.0 : 0.0);
-}
-
 /* One cell: alloc, map, fault in, warmup and recorded round trips, unmap, free. */
 static void run_cell(FILE *res, FILE *sum, unsigned int kind, unsigned int acc, u32 size,
 		     long long *med)
@@ -307,7 +199,7 @@ static void run_cell(FILE *res, FILE *sum, unsigned int kind, unsigned int acc, 
 	struct dmademo_sync to_dev = { .dir = DMADEMO_SYNC_TO_DEV };
 	struct dmademo_sync to_cpu = { .dir = DMADEMO_SYNC_TO_CPU };
 	bool cached = kind == DMADEMO_KIND_CACHED;
-	u32 i, rec = 0, segments = 0, n = opt.warmup + opt.iterations;
+	u32 i, rec = 0, segments = 0, verified, n = opt.warmup + opt.iterations;
 	u64 t[6], start_ns = 0, end_ns = 0;
 	const char *failed = NULL;
 	struct dmademo_xfer x;
@@ -406,7 +298,16 @@ static void run_cell(FILE *res, FILE *sum, unsigned int kind, unsigned int acc, 
 	munmap(dst, size);
 	if (ioctl(fd, DMADEMO_IOC_FREE))
 		cell_failed(name, size, "free", errno, true, false);
-	cell_write(res, sum, name, size, rec, end_ns - start_ns, al.need_sync, segments, med);
+	verified = cell_write(res, sum, name, size, samples, rec, scratch, end_ns - start_ns,
+			      al.need_sync, segments, med);
+	if (verified < rec) {
+		fprintf(stderr, PROG ": %s %u B: %u of %u round trips did not verify\n",
+			name, size, rec - verified, rec);
+		exit_status = 1;
+	}
+	if (!opt.quiet && rec)
+		fprintf(stderr, PROG ": %s %u B: %u round trips, median total %.1f us\n",
+			name, size, rec, verified ? *med / 1000.0 : 0.0);
 }
 
 /* the module's own parsers (module/parse.c), as the debugfs knobs use them */
@@ -524,123 +425,6 @@ static void parse_args(int argc, char **argv)
 		usage_error("--access '%s': word, byte or both", opt.access_arg);
 }
 
-/* mkdir -p */
-static int make_dir(const char *path)
-{
-	char *p, *dir = strdup(path);
-	int ret = 0;
-
-	for (p = strchr(dir + 1, '/');; p = strchr(p + 1, '/')) {
-		if (p)
-			*p = '\0';
-		if (mkdir(dir, 0777) && errno != EEXIST) {
-			ret = -1;
-			break;
-		}
-		if (!p)
-			break;
-		*p = '/';
-	}
-	free(dir);
-	return ret;
-}
-
-static FILE *open_out(const char *dir, const char *file)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "w");
-	if (!f) {
-		fprintf(stderr, PROG ": cannot create %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	return f;
-}
-
-static void close_out(FILE *f, const char *dir, const char *file)
-{
-	if (ferror(f) | fclose(f)) {
-		fprintf(stderr, PROG ": cannot write %s/%s\n", dir, file);
-		exit(1);
-	}
-}
-
-/* The first line of a file, without NULs or a trailing newline; false if none. */
-static bool read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-	size_t n, i, j;
-
-	if (!f)
-		return false;
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	for (i = j = 0; i < n; i++)
-		if (buf[i])
-			buf[j++] = buf[i];
-	buf[j] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return *buf;
-}
-
-static void write_meta(const char *dir, const char *date, u64 elapsed_ns)
-{
-	FILE *f = open_out(dir, "meta");
-	struct utsname u;
-	char board[256];
-	unsigned int i;
-	bool first = true;
-
-	uname(&u);
-	if (!read_line("/proc/device-tree/model", board, sizeof(board)) &&
-	    !read_line("/sys/class/dmi/id/product_name", board, sizeof(board)))
-		strcpy(board, "unknown");
-	fprintf(f, "date=%s\nhostname=%s\nboard=%s\nkernel=%s\narch=%s\ncpus=%ld\n",
-		date, u.nodename, board, u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN));
-	fprintf(f, "source=" PROG "\nversion=" VERSION "\nkinds=");
-	for (i = 0; i < DMADEMO_NR_KINDS; i++)
-		if (opt.kind[i]) {
-			fprintf(f, "%s%s", first ? "" : ",", kind_names[i]);
-			first = false;
-		}
-	fprintf(f, "\nsizes=");
-	for (i = 0; i < opt.nr_sizes; i++)
-		fprintf(f, "%s%u", i ? "," : "", opt.sizes[i]);
-	fprintf(f, "\niterations=%u\nwarmup=%u\naccess=%s\ndevice_status=%s\nelapsed_s=%llu\n",
-		opt.iterations, opt.warmup, opt.access_arg, read_status(),
-		(unsigned long long)(elapsed_ns / 1000000000));
-	close_out(f, dir, "meta");
-}
-
-/* Median total per strategy (columns) and size (rows), in microseconds. */
-static void print_table(void)
-{
-	unsigned int s, z;
-	char name[32];
-
-	printf("median total, us\n%8s", "size");
-	for (s = 0; s < NR_STRATEGIES; s++) {
-		if (!opt.kind[s / NR_ACCESS] || !opt.access[s % NR_ACCESS])
-			continue;
-		printf(" %18s", strategy_name(name, sizeof(name), s / NR_ACCESS, s % NR_ACCESS));
-	}
-	printf("\n");
-	for (z = 0; z < opt.nr_sizes; z++) {
-		printf("%8u", opt.sizes[z]);
-		for (s = 0; s < NR_STRATEGIES; s++) {
-			if (!opt.kind[s / NR_ACCESS] || !opt.access[s % NR_ACCESS])
-				continue;
-			if (median[z][s] < 0)
-				printf(" %18s", "-");
-			else
-				printf(" %18.1f", median[z][s] / 1000.0);
-		}
-		printf("\n");
-	}
-}
-
 int main(int argc, char **argv)
 {
 	char dir[4096], date[32], host[256] = "unknown";
@@ -695,9 +479,9 @@ int main(int argc, char **argv)
 		fputs(skips[z], sum);
 	close_out(res, opt.output, "results.csv");
 	close_out(sum, opt.output, "summary.csv");
-	write_meta(opt.output, date, now_ns() - start);
+	write_meta(&opt, date, now_ns() - start, read_status());
 	if (!opt.quiet) {
-		print_table();
+		print_table(&opt, median);
 		fprintf(stderr, PROG ": results in %s\n", opt.output);
 	}
 	return exit_status;

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dmademo-mmap: what the measuring side (dmademo-mmap.c) and the writing
+ * side (mmap-out.c) share.
+ */
+#ifndef DMADEMO_MMAP_H
+#define DMADEMO_MMAP_H
+
+#include <stdio.h>
+
+#include "parse.h"	/* DMADEMO_MAX_SIZES */
+#include "stats.h"
+#include "uapi.h"
+
+#define PROG		"dmademo-mmap"
+#define VERSION		"1.1.0"
+#define MAX_SIZES	DMADEMO_MAX_SIZES
+#define NR_ACCESS	2	/* word, byte */
+#define NR_STRATEGIES	(DMADEMO_NR_KINDS * NR_ACCESS)
+
+/* the module's phases, in the order of its summary rows */
+enum phase { FILL, TO_DEV, PREP, SUBMIT, WAIT, TO_CPU, READ, TOTAL, WAKE, ALLOC, FREE, NR_PHASES };
+
+struct options {
+	bool kind[DMADEMO_NR_KINDS], access[NR_ACCESS];
+	u32 sizes[MAX_SIZES];
+	unsigned int nr_sizes;
+	u32 iterations, warmup;
+	const char *access_arg, *output, *device;
+	bool quiet;
+};
+
+/* one recorded round trip */
+struct sample {
+	u32 ns[NR_PHASES];
+	u32 cpu, irq_cpu;
+	bool ok;
+};
+
+extern const char * const kind_names[DMADEMO_NR_KINDS];
+
+/* mmap-out.c */
+const char *strategy_name(char *buf, size_t len, unsigned int kind, unsigned int acc);
+const char *errname(int err);
+u32 cell_write(FILE *res, FILE *sum, const char *name, u32 size, const struct sample *smp,
+	       u32 rec, u32 *scratch, u64 wall_ns, bool need_sync, u32 segments, long long *med);
+int make_dir(const char *path);
+FILE *open_out(const char *dir, const char *file);
+void close_out(FILE *f, const char *dir, const char *file);
+void write_meta(const struct options *o, const char *date, u64 elapsed_ns, const char *status);
+void print_table(const struct options *o, long long median[MAX_SIZES][NR_STRATEGIES]);
+
+#endif /* DMADEMO_MMAP_H */
