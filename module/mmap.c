@@ -179,7 +179,7 @@ static int user_mmap(struct file *file, struct vm_area_struct *vma)
 	/* dma_mmap_*() map from vm_pgoff pages into the buffer */
 	vma->vm_pgoff = off;
 	ret = dmademo_ukinds[u->kind].mmap(u->b, vma, dst ? s->dst : s->src,
-				  dst ? s->dst_dma : s->src_dma);
+					   dst ? s->dst_dma : s->src_dma);
 	if (ret) {
 		refuse(u, ret, "mmap: %s failed", dmademo_ukinds[u->kind].ops.alloc_what);
 		goto out;
@@ -203,7 +203,7 @@ static struct device *user_dma_dev(struct dmademo_user *u)
 	ret = dmademo.chan ? 0 : dmademo_chan_select("any");
 	dev = ret ? ERR_PTR(ret) : get_device(dmademo_dma_dev());
 	mutex_unlock(&dmademo.lock);
-	if (IS_ERR(dev))
+	if (IS_ERR(dev) && PTR_ERR(dev) != -EINTR)
 		refuse(u, PTR_ERR(dev), "alloc: no DMA channel to allocate for");
 	return dev;
 }
@@ -240,9 +240,9 @@ static long user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
 	if (!dma_can_mmap(dev)) {
+		refuse(u, -ENXIO, "alloc: %s cannot map DMA memory to user space", dev_name(dev));
 		put_device(dev);
-		return refuse(u, -ENXIO, "alloc: %s cannot map DMA memory to user space",
-			      dev_name(dev));
+		return -ENXIO;
 	}
 	b = dmademo_bufs_alloc(&kind->ops, dev, a->size, dma_get_cache_alignment(), 1);
 	if (IS_ERR(b)) {
