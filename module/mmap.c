@@ -57,8 +57,7 @@ static __printf(3, 4) int refuse(struct dmademo_user *u, int err, const char *fm
  * Frees buffers nothing maps any more, taken off their file. If a transfer
  * into them could not be stopped, they wait for the channel's release.
  */
-static void user_bufs_free(struct dmademo_user *u, struct dmademo_bufs *b, bool stuck,
-			   u32 gen)
+static void user_bufs_free(struct dmademo_bufs *b, bool stuck, u32 gen)
 {
 	struct device *dev;
 
@@ -107,7 +106,7 @@ static int user_release(struct inode *inode, struct file *file)
 {
 	struct dmademo_user *u = file->private_data;
 
-	user_bufs_free(u, u->b, u->stuck, u->stuck_gen);
+	user_bufs_free(u->b, u->stuck, u->stuck_gen);
 	mutex_destroy(&u->lock);
 	kfree(u);
 	return 0;
@@ -234,7 +233,7 @@ static long user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 	}
 	old = user_take(u, &stuck, &gen);
 	mutex_unlock(&u->lock);
-	user_bufs_free(u, old, stuck, gen);
+	user_bufs_free(old, stuck, gen);
 
 	dev = user_dma_dev(u);
 	if (IS_ERR(dev))
@@ -254,7 +253,7 @@ static long user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 	mutex_lock(&u->lock);
 	if (u->b || atomic_read(&u->maps)) {	/* another thread was quicker */
 		mutex_unlock(&u->lock);
-		user_bufs_free(u, b, false, 0);
+		user_bufs_free(b, false, 0);
 		return refuse(u, -EBUSY, "alloc: another allocation on this file raced with it");
 	}
 	u->b = b;
@@ -284,7 +283,7 @@ static long user_free(struct dmademo_user *u)
 	mutex_unlock(&u->lock);
 	if (!b)
 		return refuse(u, -ENXIO, "free: no buffers");
-	user_bufs_free(u, b, stuck, gen);
+	user_bufs_free(b, stuck, gen);
 	return 0;
 }
 

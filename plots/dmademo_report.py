@@ -10,6 +10,9 @@ import base64
 import html
 import os
 
+from dmademo_data import fmt_size
+from dmademo_verdict import median
+
 # Figures published elsewhere, each checked against its source; what the emulator cannot show.
 PUBLISHED = [
     ("pwc webcams on a BeagleBone Black (TI AM335x, Cortex-A8 at 300 MHz, no hardware-coherent "
@@ -70,13 +73,6 @@ def _us(ns):
     return "%.1f" % (ns / 1000.0) if ns < 1e7 else "%.0f" % (ns / 1000.0)
 
 
-def _size(n):
-    for shift, unit in ((30, "G"), (20, "M"), (10, "K")):
-        if n >= 1 << shift and n % (1 << shift) == 0:
-            return "%d%s" % (n >> shift, unit)
-    return str(n)
-
-
 def _table(d, f):
     """Median total (us) per strategy and size; the fastest per size in bold, strategies the
     verdict found no different from it in grey."""
@@ -89,7 +85,7 @@ def _table(d, f):
                 if not o["significant"]:
                     same.add((o["strategy"], r["size"]))
     out = ['<table class="sizes"><tr><th>median total (µs)</th>%s</tr>'
-           % "".join("<th>%s</th>" % _size(z) for z in sizes)]
+           % "".join("<th>%s</th>" % fmt_size(z) for z in sizes)]
     for s in d.strategies:
         cells = []
         for z in sizes:
@@ -99,7 +95,7 @@ def _table(d, f):
                 cells.append('<td class="ns" title="%s">%s</td>' % (_e(why or ""),
                                                                     "skipped" if why else "—"))
                 continue
-            med = v[(len(v) - 1) // 2]
+            med = median(v)
             cls = "best" if s in fastest.get(z, ()) else "ns" if (s, z) in same else ""
             cells.append('<td class="%s">%s</td>' % (cls, _us(med)))
         out.append("<tr><td>%s</td>%s</tr>" % (_e(s), "".join(cells)))

@@ -20,6 +20,8 @@ verdict(datasets) returns a dict (written as verdict.json) and text(v) the plain
 
 import numpy as np
 
+from dmademo_data import fmt_size
+
 BOOTSTRAP = 1000            # resamples per ratio
 SEED = 20261128             # the same data gives the same intervals
 MAX_SAMPLES = 1000          # per cell, evenly thinned beyond (a million-row run stays quick)
@@ -109,20 +111,18 @@ def _group(d, gname, fams, rng):
     sizes = []
     for z in sorted(cells):
         c = cells[z]
-        fastest = min(c, key=lambda s: (median(c[s]), s))
+        med = {s: median(v) for s, v in c.items()}
+        order = sorted(c, key=lambda s: (med[s], s))
+        fastest = order[0]
         others = []
-        for s in sorted(c, key=lambda s: (median(c[s]), s)):
-            if s == fastest:
-                continue
+        for s in order[1:]:
             r, lo, hi = ratio_ci(c[s], c[fastest], rng)
             others.append({"strategy": s, "ratio": r, "ci": [lo, hi], "significant": lo > 1})
-        row = {"size": z, "fastest": fastest, "median_ns": median(c[fastest]),
+        row = {"size": z, "fastest": fastest, "median_ns": med[fastest],
                "others": others, "winner": None}
         best = {}
-        for s in c:
-            f = family(s)[1]
-            if f not in best or (median(c[s]), s) < (median(c[best[f]]), best[f]):
-                best[f] = s
+        for s in order:                                 # the fastest of each family
+            best.setdefault(family(s)[1], s)
         if all(f in best for f in fams):
             a, b = best[fams[0]], best[fams[1]]
             r, lo, hi = ratio_ci(c[b], c[a], rng)       # > 1: the first family is faster
@@ -199,10 +199,7 @@ def _changes(folders):
 # ----------------------------------------------------------------------------- text
 
 def _sz(n):
-    for shift, unit in ((30, "G"), (20, "M"), (10, "K")):
-        if n >= 1 << shift and n % (1 << shift) == 0:
-            return "%d%s" % (n >> shift, unit)
-    return "%d B" % n if n < 1024 else "%d" % n
+    return fmt_size(n) + (" B" if n < 1024 else "")
 
 
 def _t(ns):
