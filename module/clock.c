@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the clock costs and how fine it is, and what the timed loop's own
- * bookkeeping costs per transfer: measured once at load, shown in info.
+ * What the clock costs and how fine it is, what a phase adds to what it
+ * times, and what the timed loop's own bookkeeping costs per transfer:
+ * measured once at load, shown in info.
  */
 #include "dmademo.h"
 
 #include <linux/ktime.h>
 #include <linux/math64.h>
+
+#include "strategy.h"
 
 static u32 clock_sink;
 
@@ -72,13 +75,44 @@ static u32 bookkeeping_cost(void)
 	return div_u64(best, CLOCK_LOOPS);
 }
 
+static noinline void clock_nothing(struct dmademo_bufs *b, struct dmademo_slot *s)
+{
+	barrier();
+}
+
+/* a call through an ops table: READ_ONCE() keeps the compiler from seeing through it */
+static void (*clock_op)(struct dmademo_bufs *b, struct dmademo_slot *s) = clock_nothing;
+
 /*
- * What the clock costs and how fine it is, and what the loop's own
- * bookkeeping costs per transfer, for info.
+ * What a phase adds to the work it times: the clock read that ends it and
+ * the indirect call into the strategy (a retpoline where the kernel uses
+ * them), around an operation that does nothing.
+ */
+static u32 phase_cost(void)
+{
+	u64 t0, t1, best = U64_MAX;
+	unsigned int b, i;
+
+	for (b = 0; b < CLOCK_BATCHES; b++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < CLOCK_LOOPS; i++) {
+			READ_ONCE(clock_op)(NULL, NULL);
+			WRITE_ONCE(clock_sink, ktime_get_ns());
+		}
+		t1 = ktime_get_ns();
+		best = min(best, t1 - t0);
+	}
+	return div_u64(best, CLOCK_LOOPS);
+}
+
+/*
+ * What the clock costs and how fine it is, what a phase adds to what it
+ * times, and what the loop's own bookkeeping costs per transfer, for info.
  */
 void dmademo_measure_clock(void)
 {
 	dmademo.ktime_ns = clock_cost();
 	dmademo.ktime_res_ns = clock_resolution();
+	dmademo.phase_ns = phase_cost();
 	dmademo.overhead_ns = bookkeeping_cost();
 }

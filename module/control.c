@@ -46,6 +46,7 @@ static void dmademo_result_release(struct kref *ref)
 {
 	struct dmademo_result *res = container_of(ref, struct dmademo_result, ref);
 
+	put_device(res->dev);
 	kvfree(res->text);
 	kvfree(res->evict);
 	kvfree(res->scratch);
@@ -96,7 +97,7 @@ static struct dmademo_result *dmademo_result_alloc(const struct dmademo_params *
 	res->steps = kvcalloc(res->nr_steps, sizeof(*res->steps), GFP_KERNEL);
 	res->samples = kvcalloc(capacity, sizeof(*res->samples),
 				GFP_KERNEL | __GFP_NOWARN);
-	res->scratch = kvcalloc(p->iterations * p->rounds, sizeof(*res->scratch),
+	res->scratch = kvcalloc(p->iterations * p->rounds * p->threads, sizeof(*res->scratch),
 				GFP_KERNEL | __GFP_NOWARN);
 	if (p->cold)
 		res->evict = kvzalloc(DMADEMO_EVICT_BYTES, GFP_KERNEL | __GFP_NOWARN);
@@ -130,16 +131,20 @@ static struct dmademo_result *dmademo_result_alloc(const struct dmademo_params *
 static unsigned int dmademo_precheck(struct dmademo_result *res)
 {
 	struct dma_chan *chan = res->chan;	/* dmademo.chan, under its lock */
-	struct device *dev = dmademo_dma_dev();
 	unsigned int i, skipped = 0;
 
 	for (i = 0; i < res->nr_cells; i++) {
 		struct dmademo_cell *c = &res->cells[i];
 		const struct dmademo_ops *ops = dmademo_ops[c->strategy];
 
-		c->skip_err = dmademo_size_check(ops, dev, c->size, c->skip,
+		c->skip_err = dmademo_size_check(ops, res->dev, c->size, c->skip,
 						 sizeof(c->skip));
-		if (!c->skip_err && !ops->cpu_copy &&
+		if (!c->skip_err && ops->cpu_copy && res->map_only) {
+			snprintf(c->skip, sizeof(c->skip),
+				 "a CPU copy does not involve %s", dev_name(res->dev));
+			c->skip_err = -EINVAL;
+		}
+		if (!c->skip_err && !ops->cpu_copy && !res->map_only &&
 		    !is_dma_copy_aligned(chan->device, 0, 0, c->size)) {
 			snprintf(c->skip, sizeof(c->skip),
 				 "not a multiple of %s's copy alignment %u",
@@ -153,6 +158,55 @@ static unsigned int dmademo_precheck(struct dmademo_result *res)
 		}
 	}
 	return skipped;
+}
+
+/*
+ * What needs a transfer cannot run on a bound device; what changes the
+ * device's mappings applies only to one.
+ */
+static int dmademo_check_map_only(const struct dmademo_params *p)
+{
+	static const u32 need_transfer = BIT(DMADEMO_FAULT_CORRUPT) |
+		BIT(DMADEMO_FAULT_TIMEOUT) | BIT(DMADEMO_FAULT_STUCK) |
+		BIT(DMADEMO_FAULT_OVERRUN);
+
+	if (p->dma_bits && p->dma_bits < 20) {
+		dmademo_set_state(DMADEMO_FAILED, -EINVAL,
+				  "dma_bits=%u: 0 (the device's own mask) or 20..64", p->dma_bits);
+		return -EINVAL;
+	}
+	if (p->threads > 1 && (!dmademo.bound || p->cpu != DMADEMO_CPU_ANY || p->cold)) {
+		dmademo_set_state(DMADEMO_FAILED, -EINVAL,
+				  "threads=%u needs a bound device, cpu=any and cold=0",
+				  p->threads);
+		return -EINVAL;
+	}
+	if (p->threads > num_online_cpus()) {
+		dmademo_set_state(DMADEMO_FAILED, -EINVAL, "threads=%u: %u CPUs are online",
+				  p->threads, num_online_cpus());
+		return -EINVAL;
+	}
+	if (dmademo.bound) {
+		if (!(BIT(p->inject) & need_transfer))
+			return 0;
+		dmademo_set_state(DMADEMO_FAILED, -EINVAL,
+				  "inject=%s needs a transfer: a map-only run on %s has none",
+				  dmademo_fault_names[p->inject], dev_name(dmademo.bound));
+		return -EINVAL;
+	}
+	if (p->dma_bits) {
+		dmademo_set_state(DMADEMO_FAILED, -EINVAL,
+				  "dma_bits=%u needs a bound device: the DMA controller's mask is its driver's",
+				  p->dma_bits);
+		return -EINVAL;
+	}
+	if (p->direction != DMADEMO_DIR_TRANSFER) {
+		dmademo_set_state(DMADEMO_FAILED, -EINVAL,
+				  "direction=%s needs a bound device: a transfer maps its source to-device, its destination from-device",
+				  dmademo_direction_names[p->direction]);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Checks what can be checked before a run; on error the run fails at once. */
@@ -191,6 +245,9 @@ static int dmademo_check_params(const struct dmademo_params *p, u64 samples)
 		dmademo_set_state(DMADEMO_FAILED, -EINVAL, "cpu %u is not online", p->cpu);
 		return -EINVAL;
 	}
+	ret = dmademo_check_map_only(p);
+	if (ret || dmademo.bound)
+		return ret;
 	for (i = 0; i < p->nr_strategies; i++)
 		dma |= !dmademo_ops[p->strategies[i]]->cpu_copy;
 	if (!dma)
@@ -218,7 +275,7 @@ int dmademo_start(void)
 {
 	const struct dmademo_params *p = &dmademo.params;
 	unsigned int nr_cells = p->nr_strategies * p->nr_sizes, skipped;
-	u64 samples = (u64)nr_cells * p->iterations * p->rounds;
+	u64 samples = (u64)nr_cells * p->iterations * p->rounds * p->threads;
 	struct dmademo_result *res;
 	struct task_struct *t;
 	int ret;
@@ -238,11 +295,24 @@ int dmademo_start(void)
 				  "cannot allocate %llu samples", samples);
 		return -ENOMEM;
 	}
-	res->chan = dmademo.chan;
+	res->map_only = dmademo.bound;
+	res->chan = res->map_only ? NULL : dmademo.chan;
+	res->dev = get_device(dmademo_run_dev());
 	skipped = dmademo_precheck(res);
 
+	if (res->map_only && p->dma_bits) {
+		ret = dmademo_mask_apply(res->dev, p->dma_bits);
+		if (ret) {
+			dmademo_result_put(res);
+			dmademo_set_state(DMADEMO_FAILED, ret, "dma_bits=%u: %s refuses that mask",
+					  p->dma_bits, dev_name(dmademo.bound));
+			return ret;
+		}
+	}
 	t = kthread_create(dmademo_thread, res, KBUILD_MODNAME);
 	if (IS_ERR(t)) {
+		if (res->map_only)
+			dmademo_mask_restore(res->dev);
 		dmademo_result_put(res);
 		dmademo_set_state(DMADEMO_FAILED, PTR_ERR(t),
 				  "cannot create the run thread");
@@ -259,7 +329,8 @@ int dmademo_start(void)
 	WRITE_ONCE(dmademo.done, 0);
 	WRITE_ONCE(dmademo.errors, 0);
 	WRITE_ONCE(dmademo.skipped, skipped);
-	WRITE_ONCE(dmademo.total, (u32)(samples - (u64)skipped * p->iterations * p->rounds));
+	WRITE_ONCE(dmademo.total, (u32)(samples - (u64)skipped * p->iterations * p->rounds *
+					p->threads));
 	dmademo.seed = res->seed;
 	spin_unlock(&dmademo.status_lock);
 	dmademo_set_state(DMADEMO_RUNNING, 0, NULL);
@@ -273,9 +344,14 @@ void dmademo_stop(void)
 	lockdep_assert_held(&dmademo.lock);
 	if (!dmademo.thread)
 		return;
+	WRITE_ONCE(dmademo.stopping, true);
 	kthread_stop(dmademo.thread);
+	WRITE_ONCE(dmademo.stopping, false);
 	put_task_struct(dmademo.thread);
 	dmademo.thread = NULL;
+	/* a thread stopped before it ran did not restore the mask either */
+	if (dmademo.result && dmademo.result->map_only)
+		dmademo_mask_restore(dmademo.result->dev);
 	/* a thread stopped before it ever ran did not say so itself */
 	if (dmademo_running())
 		dmademo_set_state(DMADEMO_STOPPED, 0, NULL);

@@ -9,15 +9,12 @@
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/cpumask.h>
-#include <linux/dma-map-ops.h>	/* dev_is_dma_coherent(): no other way to know */
 #include <linux/fs.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/swiotlb.h>
 #include <linux/uaccess.h>
-#include <linux/utsname.h>
 
 static const char * const state_names[] = {
 	[DMADEMO_IDLE]	  = "idle",
@@ -117,6 +114,10 @@ static const struct dmademo_knob knobs[] = {
 	KNOB("cold", KNOB_U32, cold, 0, 1),
 	KNOB_NAMES("completion", completion, dmademo_completion_names,
 		   DMADEMO_NR_COMPLETIONS),
+	KNOB("dma_bits", KNOB_U32, dma_bits, 0, 64),
+	KNOB("threads", KNOB_U32, threads, 1, DMADEMO_MAX_THREADS),
+	KNOB_NAMES("direction", direction, dmademo_direction_names,
+		   DMADEMO_NR_DIRECTIONS),
 };
 
 static u32 *knob_u32(struct dmademo_params *p, const struct dmademo_knob *k)
@@ -414,20 +415,6 @@ static const struct file_operations copy_fops = {
 	.llseek = default_llseek,
 };
 
-/*
- * Whether swiotlb bounce buffers are set up for the device: the test of
- * is_swiotlb_active() (kernel/dma/swiotlb.c), which is no longer exported
- * by 6.12.
- */
-static bool swiotlb_active(struct device *dev)
-{
-#ifdef CONFIG_SWIOTLB
-	return dev->dma_io_tlb_mem && dev->dma_io_tlb_mem->nslabs;
-#else
-	return false;
-#endif
-}
-
 /* status and wait */
 
 static void status_print(struct seq_file *m)
@@ -474,49 +461,6 @@ static int wait_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(wait);
 
-/* info: what the numbers depend on */
-
-static int info_show(struct seq_file *m, void *v)
-{
-	struct dma_chan *chan;
-	struct device *dev;
-
-	seq_printf(m, "kernel=%s\n", utsname()->release);
-	seq_printf(m, "version=%s\n", DMADEMO_VERSION);
-
-	if (mutex_lock_killable(&dmademo.lock))
-		return -EINTR;
-	chan = dmademo.chan;
-	dev = dmademo_dma_dev();
-	seq_printf(m, "channel=%s\n", chan ? dma_chan_name(chan) : "none");
-	seq_printf(m, "channel_from_dt=%d\n", dmademo.chan_from_dt);
-	if (dev) {
-		seq_printf(m, "dma_device=%s\n", dev_name(dev));
-		seq_printf(m, "dma_driver=%s\n", dev_driver_string(dev));
-		seq_printf(m, "dma_coherent=%d\n", dev_is_dma_coherent(dev));
-		seq_printf(m, "dma_mask_bits=%d\n", fls64(dma_get_mask(dev)));
-		seq_printf(m, "copy_align=%u\n", 1U << chan->device->copy_align);
-		seq_printf(m, "dma_addressing_limited=%d\n", dma_addressing_limited(dev));
-		seq_printf(m, "dma_max_mapping_size=%zu\n", dma_max_mapping_size(dev));
-		seq_printf(m, "swiotlb=%d\n", swiotlb_active(dev));
-		seq_printf(m, "chan_stuck=%d\n", READ_ONCE(dmademo.chan_stuck));
-	}
-	mutex_unlock(&dmademo.lock);
-
-	seq_printf(m, "dma_cache_align=%d\n", dma_get_cache_alignment());
-	seq_printf(m, "page_size=%lu\n", PAGE_SIZE);
-	seq_printf(m, "ktime_ns=%u\n", dmademo.ktime_ns);
-	seq_printf(m, "ktime_res_ns=%u\n", dmademo.ktime_res_ns);
-	seq_printf(m, "overhead_ns=%u\n", dmademo.overhead_ns);
-	seq_printf(m, "max_samples=%u\n", DMADEMO_MAX_SAMPLES);
-	seq_printf(m, "max_size=%u\n", DMADEMO_MAX_SIZE);
-	seq_printf(m, "max_depth=%u\n", DMADEMO_MAX_DEPTH);
-	seq_printf(m, "kmalloc_max_size=%lu\n", (unsigned long)KMALLOC_MAX_SIZE);
-	seq_printf(m, "max_rounds=%u\n", DMADEMO_MAX_ROUNDS);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(info);
-
 void dmademo_debugfs_init(void)
 {
 	struct dentry *dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
@@ -530,7 +474,7 @@ void dmademo_debugfs_init(void)
 	debugfs_create_file("copy", 0600, dir, NULL, &copy_fops);
 	debugfs_create_file("status", 0400, dir, NULL, &status_fops);
 	debugfs_create_file("wait", 0400, dir, NULL, &wait_fops);
-	debugfs_create_file("info", 0400, dir, NULL, &info_fops);
+	dmademo_info_create(dir);
 	debugfs_create_file("results", 0400, dir, NULL, &dmademo_results_fops);
 	debugfs_create_file("summary", 0400, dir, NULL, &dmademo_summary_fops);
 	dmademo.dir = dir;

@@ -33,6 +33,7 @@
 #define DMADEMO_MAX_DEPTH	64U
 #define DMADEMO_MAX_TIMEOUT_MS	60000U
 #define DMADEMO_COPY_MAX	PAGE_SIZE
+#define DMADEMO_MAX_THREADS	1024U	/* and no more than the CPUs online */
 
 /*
  * The phases of one transfer, in the order of the results columns. Each
@@ -82,6 +83,9 @@ struct dmademo_params {
 	u32 touch_bytes;	/* bytes the CPU fills and reads; 0: all */
 	u32 cold;		/* evict the caches before every transfer */
 	u32 completion;		/* enum dmademo_completion */
+	u32 dma_bits;		/* map-only: the bound device's mask for the run; 0: its own */
+	u32 direction;		/* map-only: enum dmademo_direction */
+	u32 threads;		/* map-only: loops at once, on CPUs of their own */
 };
 
 /* One recorded transfer. Times saturate at U32_MAX ns (4.29 s). */
@@ -125,6 +129,8 @@ struct dmademo_result {
 	struct kref ref;
 	struct dmademo_params params;
 	struct dma_chan *chan;		/* handed over under dmademo.lock */
+	struct device *dev;		/* what it maps on (a reference) */
+	bool map_only;			/* dev is a bound device: no transfers */
 	u32 seed;			/* the one used */
 	unsigned int nr_cells;
 	unsigned int nr_steps;
@@ -147,8 +153,13 @@ struct dmademo {
 	bool chan_from_dt;
 	u32 chan_gen;			/* changes with every channel change */
 	struct device *dt_dev;		/* the one bound devicetree node */
+	struct device *bound;		/* bound by driver_override: map-only runs */
+	u64 saved_mask;			/* the bound device's, while dma_bits is applied */
+	u64 saved_coherent_mask;
+	bool mask_set;
 	struct dmademo_result *result;	/* the last run's, or NULL */
 	struct task_struct *thread;
+	bool stopping;			/* the run's other threads stop too */
 
 	spinlock_t status_lock;		/* everything below up to state_wq */
 	enum dmademo_state state;	/* also read with READ_ONCE() */
@@ -164,7 +175,7 @@ struct dmademo {
 	void *copy_buf;			/* what "copy" last copied */
 	size_t copy_len;
 
-	u32 ktime_ns, ktime_res_ns, overhead_ns;
+	u32 ktime_ns, ktime_res_ns, phase_ns, overhead_ns;
 	struct dentry *dir;
 };
 
@@ -174,10 +185,19 @@ extern struct dmademo dmademo;
 int dmademo_chan_select(const char *name);
 struct device *dmademo_dma_dev(void);
 
+/* device.c */
+int dmademo_bind_probe(struct device *dev);
+int dmademo_device_init(void);
+void dmademo_device_exit(void);
+struct device *dmademo_run_dev(void);
+int dmademo_mask_apply(struct device *dev, u32 bits);
+void dmademo_mask_restore(struct device *dev);
+void dmademo_info_create(struct dentry *dir);
+
 /* clock.c */
 void dmademo_measure_clock(void);
 
-/* run.c */
+/* thread.c */
 int dmademo_thread(void *data);
 
 /* control.c */

@@ -22,9 +22,37 @@ struct dmademo_run {
 	u32 seed;			/* pattern of the next transfer */
 };
 
+/*
+ * One thread's share of a step: its own buffers, transfers and samples. A
+ * step runs one, in the run thread, or `threads` of them (map-only runs),
+ * each in a thread of its own on a CPU of its own.
+ */
+struct dmademo_loop {
+	struct dmademo_run r;		/* its own copy: seed, fault, engine */
+	struct dmademo_step *st;
+	struct dmademo_cell *c;
+	struct dmademo_sample *out;	/* where its samples go */
+	bool publish;			/* alone: each row is published as it is recorded */
+	bool first;			/* to find out whether its mappings need syncing */
+	bool need_sync;
+	u32 n, errors;			/* samples recorded; of them, not verified */
+	u32 segments;
+	u64 start_ns, end_ns;		/* of its first and last recorded transfer */
+	int ret;
+	const char *what;		/* what failed */
+	bool alloc_failed;
+	bool kept;			/* its buffers could not be freed */
+	struct completion done;
+	struct task_struct *task;
+};
+
+int dmademo_loop_run(struct dmademo_loop *l);
+bool dmademo_should_stop(void);
+
 struct dmademo_engine {
 	const char *name;
 	bool dma;			/* uses the channel */
+	bool no_transfer;		/* the CPU fills the destination; no verifying */
 	unsigned int max_depth;
 	/* from the end of to_dev; sets s->submit_ns; on error *what says what */
 	int (*start)(struct dmademo_run *r, struct dmademo_slot *s, const char **what);
@@ -34,7 +62,7 @@ struct dmademo_engine {
 };
 
 const struct dmademo_engine *dmademo_engine_for(const struct dmademo_ops *ops,
-						u32 completion);
+						u32 completion, bool map_only);
 
 bool dmademo_chan_quiet(struct dma_chan *chan, bool stuck);
 bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck);

@@ -7,6 +7,8 @@
  * node (compatible "dmademo,memcpy", dma-names = "memcpy") binds the
  * platform driver below, which hands its channel over; without one, the
  * user names a channel, or the first run takes any free DMA_MEMCPY one.
+ * Any other device bound to the driver by driver_override is handed to
+ * device.c, for map-only runs.
  */
 #include "dmademo.h"
 
@@ -14,6 +16,7 @@
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/of.h>
+#include <linux/of_device.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
@@ -39,6 +42,7 @@ struct dmademo dmademo = {
 		.rounds = 1,
 		.shuffle = 1,
 		.cpu = DMADEMO_CPU_ANY,
+		.threads = 1,
 	},
 };
 
@@ -153,10 +157,20 @@ static void dmademo_dt_unclaim(void)
 	mutex_unlock(&dmademo.lock);
 }
 
+static const struct of_device_id dmademo_of_match[] = {
+	{ .compatible = "dmademo,memcpy" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, dmademo_of_match);
+
 static int dmademo_probe(struct platform_device *pdev)
 {
 	struct dma_chan *chan;
 	int ret;
+
+	/* not our devicetree node: a device bound by driver_override */
+	if (!of_match_device(dmademo_of_match, &pdev->dev))
+		return dmademo_bind_probe(&pdev->dev);
 
 	ret = dmademo_dt_claim(&pdev->dev);
 	if (ret)
@@ -191,12 +205,6 @@ err_unclaim:
 	return ret;
 }
 
-static const struct of_device_id dmademo_of_match[] = {
-	{ .compatible = "dmademo,memcpy" },
-	{ }
-};
-MODULE_DEVICE_TABLE(of, dmademo_of_match);
-
 static struct platform_driver dmademo_driver = {
 	.probe = dmademo_probe,
 	.driver = {
@@ -218,11 +226,16 @@ static int __init dmademo_init(void)
 	ret = platform_driver_register(&dmademo_driver);
 	if (ret)
 		goto err_debugfs;
-	ret = dmademo_mmap_init();
+	ret = dmademo_device_init();
 	if (ret)
 		goto err_driver;
+	ret = dmademo_mmap_init();
+	if (ret)
+		goto err_device;
 	return 0;
 
+err_device:
+	dmademo_device_exit();
 err_driver:
 	platform_driver_unregister(&dmademo_driver);
 err_debugfs:
@@ -235,6 +248,7 @@ static void __exit dmademo_exit(void)
 {
 	dmademo_mmap_exit();
 	debugfs_remove_recursive(dmademo.dir);
+	dmademo_device_exit();
 	platform_driver_unregister(&dmademo_driver);
 
 	mutex_lock(&dmademo.lock);

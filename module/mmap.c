@@ -243,7 +243,8 @@ static long user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 		put_device(dev);
 		return -ENXIO;
 	}
-	b = dmademo_bufs_alloc(&kind->ops, dev, a->size, dma_get_cache_alignment(), 1);
+	b = dmademo_bufs_alloc(&kind->ops, dev, a->size, dma_get_cache_alignment(), 1,
+			       DMADEMO_DIR_TRANSFER);
 	if (IS_ERR(b)) {
 		put_device(dev);
 		return refuse(u, PTR_ERR(b), "alloc: %s of 2 x %llu B failed",
@@ -351,7 +352,7 @@ static long user_xfer(struct dmademo_user *u, struct dmademo_xfer *x)
 		goto out;
 	}
 	r.chan = dmademo.chan;
-	engine = dmademo_engine_for(u->b->ops, dmademo.params.completion);
+	engine = dmademo_engine_for(u->b->ops, dmademo.params.completion, false);
 	s = &u->b->slot[0];
 	memset(s->ns, 0, sizeof(s->ns));
 	reinit_completion(&s->done);

@@ -38,6 +38,13 @@ const char * const dmademo_completion_names[DMADEMO_NR_COMPLETIONS] = {
 	[DMADEMO_COMPLETION_POLL] = "poll",
 };
 
+const char * const dmademo_direction_names[DMADEMO_NR_DIRECTIONS] = {
+	[DMADEMO_DIR_TRANSFER]	    = "transfer",
+	[DMADEMO_DIR_TO_DEVICE]	    = "to-device",
+	[DMADEMO_DIR_FROM_DEVICE]   = "from-device",
+	[DMADEMO_DIR_BIDIRECTIONAL] = "bidirectional",
+};
+
 int dmademo_parse_u32(const char *buf, u32 min, u32 max, u32 *val,
 		      const char **why)
 {

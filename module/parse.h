@@ -45,12 +45,22 @@ enum dmademo_completion {
 	DMADEMO_NR_COMPLETIONS
 };
 
+/* The directions of the source and destination mappings in map-only runs. */
+enum dmademo_direction {
+	DMADEMO_DIR_TRANSFER,		/* source to-device, destination from-device */
+	DMADEMO_DIR_TO_DEVICE,		/* both DMA_TO_DEVICE */
+	DMADEMO_DIR_FROM_DEVICE,	/* both DMA_FROM_DEVICE */
+	DMADEMO_DIR_BIDIRECTIONAL,	/* both DMA_BIDIRECTIONAL */
+	DMADEMO_NR_DIRECTIONS
+};
+
 #define DMADEMO_MAX_SIZES	32
 #define DMADEMO_MAX_SIZE	(64U << 20)	/* bytes per buffer */
 
 extern const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES];
 extern const char * const dmademo_fault_names[DMADEMO_NR_FAULTS];
 extern const char * const dmademo_completion_names[DMADEMO_NR_COMPLETIONS];
+extern const char * const dmademo_direction_names[DMADEMO_NR_DIRECTIONS];
 
 /*
  * Every parser takes a NUL-terminated string with at most one trailing

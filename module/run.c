@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The timed loop and the run thread.
- *
- * A run is a grid of cells, one per (strategy, size), and a schedule of
- * steps: `rounds` times over the sizes, and within each size over the
- * strategies in a seeded shuffled order, so that drift during a sweep (a
- * cpufreq ramp, throttling) spreads over every strategy instead of landing
- * on one. A step allocates its buffers, runs warmup + iterations transfers
- * with up to `depth` of them in flight and records a sample per transfer
- * into the run's preallocated array. Every phase of a transfer runs from
- * one ktime_get_ns() to the next, so the phases add up to the total;
- * between two timestamps there is only the work being measured.
+ * The timed loop: one thread's share of a step (thread.c runs the steps).
+ * It allocates its buffers, runs warmup + iterations transfers with up to
+ * `depth` of them in flight and records a sample per transfer into the
+ * run's preallocated array. Every phase of a transfer runs from one
+ * ktime_get_ns() to the next, so the phases add up to the total; between
+ * two timestamps there is only the work being measured.
  */
 #include "dmademo.h"
 
@@ -116,6 +111,8 @@ static int xfer_start(struct dmademo_run *r, const struct dmademo_ops *ops,
 	}
 	if (r->p->touch) {
 		fill(s->src, touch_len(r->p, b->len), s->seed);
+		if (r->engine->no_transfer)
+			fill(s->dst, touch_len(r->p, b->len), s->seed);
 		t = ktime_get_ns();
 		s->ns[DMADEMO_FILL] = t - t0;
 		t0 = t;
@@ -143,6 +140,7 @@ static int xfer_finish(struct dmademo_run *r, const struct dmademo_ops *ops,
 		       struct dmademo_slot *s, bool *ok, const char **what)
 {
 	struct dmademo_bufs *b = s->bufs;
+	bool verify = r->p->verify && !r->engine->no_transfer;
 	u64 t0, t;
 	int ret;
 
@@ -164,7 +162,7 @@ static int xfer_finish(struct dmademo_run *r, const struct dmademo_ops *ops,
 
 	*ok = true;
 	if (r->p->touch) {
-		*ok = check(s->dst, touch_len(r->p, b->len), s->seed, r->p->verify);
+		*ok = check(s->dst, touch_len(r->p, b->len), s->seed, verify);
 		t = ktime_get_ns();
 		s->ns[DMADEMO_READ] = t - t0;
 		t0 = t;
@@ -179,27 +177,29 @@ static int xfer_finish(struct dmademo_run *r, const struct dmademo_ops *ops,
 	/* after the last timestamp: not part of any phase */
 	if (s->fault == DMADEMO_FAULT_OVERRUN)
 		((u8 *)s->dst)[b->len] ^= 0xff;
-	if (r->p->touch && r->p->verify && !dmademo_guard_ok(b, s))
+	if (r->p->touch && verify && !dmademo_guard_ok(b, s))
 		*ok = false;
 	if (s->fault == DMADEMO_FAULT_OVERRUN)
 		((u8 *)s->dst)[b->len] ^= 0xff;
 	return 0;
 }
 
-static void record(struct dmademo_run *r, struct dmademo_step *st,
-		   const struct dmademo_slot *s, bool ok)
+static void record(struct dmademo_loop *l, const struct dmademo_slot *s, bool ok)
 {
-	struct dmademo_result *res = r->res;
-	struct dmademo_sample *smp = &res->samples[res->recorded];
+	struct dmademo_result *res = l->r.res;
+	struct dmademo_sample *smp = &l->out[l->n++];
 	int i;
 
 	for (i = 0; i < DMADEMO_NR_PHASES; i++)
 		smp->ns[i] = min_t(u64, s->ns[i], U32_MAX);
-	smp->step = st - res->steps;
+	smp->step = l->st - res->steps;
 	smp->cpu = raw_smp_processor_id();
 	smp->irq_cpu = s->irq_cpu;
 	smp->ok = ok;
-	st->n++;
+	l->errors += !ok;
+	if (!l->publish)
+		return;		/* with the other threads', when all are done */
+	l->st->n++;
 	/* readers see whole rows: publish the count after the row */
 	smp_store_release(&res->recorded, res->recorded + 1);
 	WRITE_ONCE(dmademo.done, dmademo.done + 1);
@@ -235,171 +235,71 @@ static u32 take_fault(struct dmademo_run *r, const struct dmademo_ops *ops,
 	return fault;
 }
 
-/* The cell's statistics over the transfers of all its rounds that verified. */
-static void cell_finish(struct dmademo_result *res, struct dmademo_cell *c)
+bool dmademo_should_stop(void)
 {
-	unsigned int ci = c - res->cells, i;
-	u32 j, n, recorded = 0;
-	int p;
-
-	for (p = 0; p < DMADEMO_NR_PHASES; p++) {
-		n = 0;
-		recorded = 0;
-		for (i = 0; i < res->nr_steps; i++) {
-			const struct dmademo_step *st = &res->steps[i];
-
-			if (st->cell != ci)
-				continue;
-			recorded += st->n;
-			for (j = 0; j < st->n; j++) {
-				const struct dmademo_sample *smp = &res->samples[st->first + j];
-
-				if (smp->ok)
-					res->scratch[n++] = smp->ns[p];
-			}
-		}
-		dmademo_stats_compute(res->scratch, n, &c->stats[p]);
-	}
-	c->n = c->stats[DMADEMO_TOTAL].n;
-	c->failed = recorded - c->n;
-	/* summary readers see a cell only with its statistics */
-	smp_store_release(&c->ready, true);
+	return kthread_should_stop() || READ_ONCE(dmademo.stopping);
 }
 
-/* A cell that cannot run: the run goes on without it. */
-static void cell_skip(struct dmademo_run *r, struct dmademo_cell *c, int err,
-		      const char *what, u32 recorded)
+/* Warmup + iterations transfers, up to `depth` of them in flight. */
+int dmademo_loop_run(struct dmademo_loop *l)
 {
-	u32 left = r->p->iterations * c->steps_left - recorded;
-
-	c->skip_err = err;
-	snprintf(c->skip, sizeof(c->skip), "%s failed", what);
-	WRITE_ONCE(dmademo.total, dmademo.total - left);
-	WRITE_ONCE(dmademo.skipped, dmademo.skipped + 1);
-}
-
-static void report_failure(struct dmademo_cell *c, int ret, const char *what,
-			   u32 timeout_ms, bool stuck)
-{
-	const char *name = dmademo_strategy_names[c->strategy];
-	const char *tail = "";
-
-	if (stuck)
-		tail = "; the channel could not be stopped: its buffers are kept";
-	if (ret == -ETIMEDOUT)
-		dmademo_set_state(DMADEMO_FAILED, ret, "%s %u B: %s timed out after %u ms%s",
-				  name, c->size, what, timeout_ms, tail);
-	else
-		dmademo_set_state(DMADEMO_FAILED, ret, "%s %u B: %s failed%s",
-				  name, c->size, what, tail);
-}
-
-static int run_step(struct dmademo_run *r, struct dmademo_step *st)
-{
-	struct dmademo_cell *c = &r->res->cells[st->cell];
-	const struct dmademo_ops *ops = dmademo_ops[c->strategy];
+	struct dmademo_run *r = &l->r;
+	const struct dmademo_ops *ops = dmademo_ops[l->c->strategy];
 	u32 n = r->p->warmup + r->p->iterations, issued = 0, finished = 0;
-	const char *what = "transfer";
-	u64 start_ns = 0, end_ns = 0;
+	unsigned int depth = min(r->p->depth, r->engine->max_depth);
 	struct dmademo_bufs *b;
 	struct dmademo_slot *s;
 	bool ok, stuck = false;
-	unsigned int depth;
-	int ret = 0;
+	int ret;
 
-	r->engine = dmademo_engine_for(ops, r->p->completion);
-	depth = min(r->p->depth, r->engine->max_depth);
-	if (c->skip_err)
-		goto out;
-	b = dmademo_bufs_alloc(ops, r->dev, c->size, r->align, depth);
+	l->what = "transfer";
+	b = dmademo_bufs_alloc(ops, r->dev, l->c->size, r->align, depth,
+			       r->res->map_only ? r->p->direction : DMADEMO_DIR_TRANSFER);
 	if (IS_ERR(b)) {
-		cell_skip(r, c, PTR_ERR(b), ops->alloc_what, 0);
-		goto out;
+		l->what = ops->alloc_what;
+		l->alloc_failed = true;
+		return PTR_ERR(b);
 	}
-	if (!st->round)
-		c->need_sync = dmademo_bufs_need_sync(b);
-	st->first = r->res->recorded;
+	if (l->first)
+		l->need_sync = dmademo_bufs_need_sync(b);
 
 	while (finished < n) {
 		/* keep `depth` transfers in flight; on stop, just drain */
-		while (issued < n && issued - finished < depth &&
-		       !kthread_should_stop()) {
+		while (issued < n && issued - finished < depth && !dmademo_should_stop()) {
 			s = &b->slot[issued % depth];
 			s->seed = r->seed++;
 			s->record = issued >= r->p->warmup;
 			s->fault = take_fault(r, ops, s->record);
 			stuck |= s->fault == DMADEMO_FAULT_STUCK;
 			issued++;
-			ret = xfer_start(r, ops, s, &what);
+			ret = xfer_start(r, ops, s, &l->what);
 			if (ret)
 				goto abort;
 		}
 		if (finished == issued)
 			break;
 		s = &b->slot[finished % depth];
-		ret = xfer_finish(r, ops, s, &ok, &what);
+		ret = xfer_finish(r, ops, s, &ok, &l->what);
 		if (ret)
 			goto abort;
 		finished++;
 		if (s->record) {
-			if (!st->n)
-				start_ns = s->start_ns;
-			record(r, st, s, ok);
-			end_ns = s->start_ns + s->ns[DMADEMO_TOTAL];
-			c->segments = max(c->segments, s->nr_tx);
+			if (!l->n)
+				l->start_ns = s->start_ns;
+			record(l, s, ok);
+			l->end_ns = s->start_ns + s->ns[DMADEMO_TOTAL];
+			l->segments = max(l->segments, s->nr_tx);
 		}
 		cond_resched();
 	}
 	dmademo_bufs_free(b);
-	goto out;
+	return 0;
 
 abort:
 	if (r->engine->dma && !dmademo_quiesce(r->chan, b, stuck)) {
-		report_failure(c, ret, what, r->p->timeout_ms, true);
+		l->kept = true;
 		return ret;
 	}
 	dmademo_bufs_free(b);
-	if (ret != -ENOMEM) {
-		report_failure(c, ret, what, r->p->timeout_ms, false);
-		return ret;
-	}
-	cell_skip(r, c, ret, what, st->n);
-out:
-	c->wall_ns += end_ns - start_ns;
-	if (!--c->steps_left)
-		cell_finish(r->res, c);
-	return 0;
-}
-
-int dmademo_thread(void *data)
-{
-	struct dmademo_result *res = data;
-	struct dmademo_run r = {
-		.res = res,
-		.chan = res->chan,
-		.dev = res->chan ? dmaengine_get_dma_device(res->chan) : NULL,
-		.p = &res->params,
-		.fault = res->params.inject,
-		.seed = get_random_u32(),
-	};
-	unsigned int i;
-	int ret = 0;
-
-	r.align = dma_get_cache_alignment();
-	if (r.chan)
-		r.align = max_t(size_t, r.align, 1U << r.chan->device->copy_align);
-	for (i = 0; i < res->nr_steps && !kthread_should_stop() && !ret; i++)
-		ret = run_step(&r, &res->steps[i]);
-	/* what a stopped or failed run has is served all the same */
-	for (i = 0; i < res->nr_cells; i++) {
-		if (!res->cells[i].ready)
-			cell_finish(res, &res->cells[i]);
-	}
-	if (ret)
-		return ret;
-	if (READ_ONCE(dmademo.done) == READ_ONCE(dmademo.total))
-		dmademo_set_state(DMADEMO_DONE, 0, NULL);
-	else
-		dmademo_set_state(DMADEMO_STOPPED, 0, NULL);
-	return 0;
+	return ret;
 }

@@ -126,10 +126,10 @@ static void first_segments(struct dmademo_slot *s)
 static int sg_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
 	vmap_to_dev(b, s);
-	if (dma_map_sgtable(b->dev, s->src_sgt, DMA_TO_DEVICE, 0))
+	if (dma_map_sgtable(b->dev, s->src_sgt, b->src_dir, 0))
 		return -ENOMEM;
-	if (dma_map_sgtable(b->dev, s->dst_sgt, DMA_FROM_DEVICE, 0)) {
-		dma_unmap_sgtable(b->dev, s->src_sgt, DMA_TO_DEVICE, 0);
+	if (dma_map_sgtable(b->dev, s->dst_sgt, b->dst_dir, 0)) {
+		dma_unmap_sgtable(b->dev, s->src_sgt, b->src_dir, 0);
 		return -ENOMEM;
 	}
 	first_segments(s);
@@ -138,9 +138,9 @@ static int sg_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 static void sg_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	dma_unmap_sgtable(b->dev, s->dst_sgt, DMA_FROM_DEVICE, 0);
+	dma_unmap_sgtable(b->dev, s->dst_sgt, b->dst_dir, 0);
 	if (s->fault != DMADEMO_FAULT_SKIP_UNMAP)
-		dma_unmap_sgtable(b->dev, s->src_sgt, DMA_TO_DEVICE, 0);
+		dma_unmap_sgtable(b->dev, s->src_sgt, b->src_dir, 0);
 	vmap_to_cpu(b, s);
 }
 
@@ -149,19 +149,19 @@ static void sg_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 static int sgt_sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
 	vmap_to_dev(b, s);
-	dma_sync_sgtable_for_device(b->dev, s->src_sgt, DMA_TO_DEVICE);
-	dma_sync_sgtable_for_device(b->dev, s->dst_sgt, DMA_FROM_DEVICE);
+	dma_sync_sgtable_for_device(b->dev, s->src_sgt, b->src_dir);
+	dma_sync_sgtable_for_device(b->dev, s->dst_sgt, b->dst_dir);
 	return 0;
 }
 
 static void sgt_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	enum dma_data_direction dir = DMA_FROM_DEVICE;
+	enum dma_data_direction dir = b->dst_dir;
 
 	if (s->fault == DMADEMO_FAULT_WRONG_DIR)
-		dir = DMA_TO_DEVICE;
+		dir = dir == DMA_TO_DEVICE ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
 	dma_sync_sgtable_for_cpu(b->dev, s->dst_sgt, dir);
-	dma_sync_sgtable_for_cpu(b->dev, s->src_sgt, DMA_TO_DEVICE);
+	dma_sync_sgtable_for_cpu(b->dev, s->src_sgt, b->src_dir);
 	vmap_to_cpu(b, s);
 }
 
@@ -193,12 +193,12 @@ static struct sg_table *nc_alloc_one(struct dmademo_bufs *b, void **vaddr,
 
 static int nc_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	s->src_sgt = nc_alloc_one(b, &s->src, DMA_TO_DEVICE);
+	s->src_sgt = nc_alloc_one(b, &s->src, b->src_dir);
 	if (!s->src_sgt)
 		return -ENOMEM;
-	s->dst_sgt = nc_alloc_one(b, &s->dst, DMA_FROM_DEVICE);
+	s->dst_sgt = nc_alloc_one(b, &s->dst, b->dst_dir);
 	if (!s->dst_sgt) {
-		nc_free_one(b, s->src, s->src_sgt, DMA_TO_DEVICE);
+		nc_free_one(b, s->src, s->src_sgt, b->src_dir);
 		return -ENOMEM;
 	}
 	first_segments(s);
@@ -207,8 +207,8 @@ static int nc_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 static void nc_free(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	nc_free_one(b, s->dst, s->dst_sgt, DMA_FROM_DEVICE);
-	nc_free_one(b, s->src, s->src_sgt, DMA_TO_DEVICE);
+	nc_free_one(b, s->dst, s->dst_sgt, b->dst_dir);
+	nc_free_one(b, s->src, s->src_sgt, b->src_dir);
 }
 
 const struct dmademo_ops dmademo_sg_ops = {

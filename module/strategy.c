@@ -9,8 +9,9 @@
  *   noncoherent     dma_alloc_noncoherent() + dma_sync_single_for_{device,cpu}()
  *   cpu             kmalloc() + memcpy(): the baseline without DMA
  *
- * Sources are mapped DMA_TO_DEVICE, destinations DMA_FROM_DEVICE, all on
- * the DMA controller's device. Buffers start owned by the CPU, which fills
+ * Sources are mapped DMA_TO_DEVICE, destinations DMA_FROM_DEVICE (map-only
+ * runs may choose others: b->src_dir, b->dst_dir), all on the DMA
+ * controller's device or the bound one. Buffers start owned by the CPU, which fills
  * the source first.
  */
 #include "dmademo.h"
@@ -126,12 +127,12 @@ static void kmalloc_free(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 static int streaming_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	s->src_dma = dma_map_single(b->dev, s->src, b->len, DMA_TO_DEVICE);
+	s->src_dma = dma_map_single(b->dev, s->src, b->len, b->src_dir);
 	if (dma_mapping_error(b->dev, s->src_dma))
 		return -ENOMEM;
-	s->dst_dma = dma_map_single(b->dev, s->dst, b->len, DMA_FROM_DEVICE);
+	s->dst_dma = dma_map_single(b->dev, s->dst, b->len, b->dst_dir);
 	if (dma_mapping_error(b->dev, s->dst_dma)) {
-		dma_unmap_single(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
+		dma_unmap_single(b->dev, s->src_dma, b->len, b->src_dir);
 		return -ENOMEM;
 	}
 	return 0;
@@ -139,28 +140,28 @@ static int streaming_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 static void streaming_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	dma_unmap_single(b->dev, s->dst_dma, b->len, DMA_FROM_DEVICE);
+	dma_unmap_single(b->dev, s->dst_dma, b->len, b->dst_dir);
 	if (s->fault != DMADEMO_FAULT_SKIP_UNMAP)
-		dma_unmap_single(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
+		dma_unmap_single(b->dev, s->src_dma, b->len, b->src_dir);
 }
 
 /* streaming-sync and noncoherent: synced around every transfer */
 
 int dmademo_sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	dma_sync_single_for_device(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
-	dma_sync_single_for_device(b->dev, s->dst_dma, b->len, DMA_FROM_DEVICE);
+	dma_sync_single_for_device(b->dev, s->src_dma, b->len, b->src_dir);
+	dma_sync_single_for_device(b->dev, s->dst_dma, b->len, b->dst_dir);
 	return 0;
 }
 
 void dmademo_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	enum dma_data_direction dir = DMA_FROM_DEVICE;
+	enum dma_data_direction dir = b->dst_dir;
 
 	if (s->fault == DMADEMO_FAULT_WRONG_DIR)
-		dir = DMA_TO_DEVICE;
+		dir = dir == DMA_TO_DEVICE ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
 	dma_sync_single_for_cpu(b->dev, s->dst_dma, b->len, dir);
-	dma_sync_single_for_cpu(b->dev, s->src_dma, b->len, DMA_TO_DEVICE);
+	dma_sync_single_for_cpu(b->dev, s->src_dma, b->len, b->src_dir);
 }
 
 /* noncoherent: dma_alloc_noncoherent() memory starts owned by the CPU */
@@ -168,14 +169,14 @@ void dmademo_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 static int noncoherent_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
 	s->src = dma_alloc_noncoherent(b->dev, b->len, &s->src_dma,
-				       DMA_TO_DEVICE, GFP_BUF);
+				       b->src_dir, GFP_BUF);
 	if (!s->src)
 		return -ENOMEM;
 	s->dst = dma_alloc_noncoherent(b->dev, b->len, &s->dst_dma,
-				       DMA_FROM_DEVICE, GFP_BUF);
+				       b->dst_dir, GFP_BUF);
 	if (!s->dst) {
 		dma_free_noncoherent(b->dev, b->len, s->src, s->src_dma,
-				     DMA_TO_DEVICE);
+				     b->src_dir);
 		return -ENOMEM;
 	}
 	/*
@@ -191,8 +192,8 @@ static int noncoherent_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 static void noncoherent_free(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	dma_free_noncoherent(b->dev, b->len, s->dst, s->dst_dma, DMA_FROM_DEVICE);
-	dma_free_noncoherent(b->dev, b->len, s->src, s->src_dma, DMA_TO_DEVICE);
+	dma_free_noncoherent(b->dev, b->len, s->dst, s->dst_dma, b->dst_dir);
+	dma_free_noncoherent(b->dev, b->len, s->src, s->src_dma, b->src_dir);
 }
 
 static const struct dmademo_ops coherent_ops = {
@@ -342,9 +343,18 @@ static void slot_free(const struct dmademo_ops *ops, struct dmademo_bufs *b,
 	}
 }
 
+/* the source's and the destination's, by enum dmademo_direction */
+static const enum dma_data_direction dirs[DMADEMO_NR_DIRECTIONS][2] = {
+	[DMADEMO_DIR_TRANSFER]	    = { DMA_TO_DEVICE, DMA_FROM_DEVICE },
+	[DMADEMO_DIR_TO_DEVICE]	    = { DMA_TO_DEVICE, DMA_TO_DEVICE },
+	[DMADEMO_DIR_FROM_DEVICE]   = { DMA_FROM_DEVICE, DMA_FROM_DEVICE },
+	[DMADEMO_DIR_BIDIRECTIONAL] = { DMA_BIDIRECTIONAL, DMA_BIDIRECTIONAL },
+};
+
 struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 					struct device *dev, size_t len,
-					size_t align, unsigned int nr)
+					size_t align, unsigned int nr,
+					u32 direction)
 {
 	struct dmademo_bufs *b;
 	unsigned int i = 0;
@@ -366,6 +376,8 @@ struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 	b->align = align;
 	b->guard = ops->guarded ? align : 0;
 	b->nr = nr;
+	b->src_dir = dirs[direction][0];
+	b->dst_dir = dirs[direction][1];
 	INIT_LIST_HEAD(&b->stuck);
 
 	if (ops->setup) {

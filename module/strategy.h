@@ -46,6 +46,7 @@ struct dmademo_bufs {
 	const struct dmademo_ops *ops;
 	struct device *dev;		/* the DMA controller's device */
 	size_t len;
+	enum dma_data_direction src_dir, dst_dir;	/* of their mappings */
 	size_t align;			/* of pool blocks; guard bytes */
 	size_t guard;			/* bytes checked on each side of a destination */
 	unsigned int max_tx;		/* descriptors a transfer may need */
@@ -87,7 +88,8 @@ int dmademo_size_check(const struct dmademo_ops *ops, struct device *dev,
 		       size_t len, char *why, size_t why_len);
 struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 					struct device *dev, size_t len,
-					size_t align, unsigned int nr);
+					size_t align, unsigned int nr,
+					u32 direction);
 void dmademo_bufs_free(struct dmademo_bufs *b);
 bool dmademo_bufs_need_sync(struct dmademo_bufs *b);
 bool dmademo_guard_ok(struct dmademo_bufs *b, struct dmademo_slot *s);

@@ -349,6 +349,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_name(s, dmademo_fault_names, DMADEMO_NR_FAULTS);
 	fuzz_name(s, dmademo_strategy_names, DMADEMO_NR_STRATEGIES);
 	fuzz_name(s, dmademo_completion_names, DMADEMO_NR_COMPLETIONS);
+	fuzz_name(s, dmademo_direction_names, DMADEMO_NR_DIRECTIONS);
 	fuzz_name(s, run_cmds, 2);
 	fuzz_sizes(s);
 	fuzz_strategies(s);
