@@ -1,0 +1,221 @@
+# Map-only runs on a device bound by driver_override: binding and refusals,
+# every strategy through the CSV contract with prep = submit = wait = 0,
+# the directions, threads, dma_bits and its restoring, unbinding mid-run,
+# and the DMA path the device is in, proven from where a page lands.
+# Sourced by main.sh with lib.sh loaded.
+#
+# The device: QEMU's edu (1234:11e8) at 0000:00:04.0 where there is one
+# (the x86-64 machine), otherwise the Raspberry Pi's soc:gpu platform
+# device, which nothing binds in the test initramfs. The path expected
+# comes from the kernel command line (scripts/qemu-x86 --config).
+
+SUITE=maponly
+T=/tmp/maponly.$$
+mkdir -p "$T"
+
+if [ "$(cat /sys/bus/pci/devices/0000:00:04.0/device 2>/dev/null)" = 0x11e8 ]; then
+	BUS=pci DEV=0000:00:04.0
+	# a second device to bind: the SMBus controller, left without a driver
+	OTHER=$(cd /sys/bus/pci/devices && for d in *; do [ -e "$d/driver" ] || [ "$d" = "$DEV" ] || { echo "$d"; break; }; done)
+else
+	BUS=platform DEV=soc:gpu OTHER=timer
+fi
+SYS=/sys/bus/$BUS
+note "binding $BUS device $DEV (second device: ${OTHER:-none})"
+
+info() { sed -n "s/^$1=//p" "$D/info"; }
+# every read of info maps a new page: take probe_phys and probe_dma from one
+probe() { cat "$D/info" > "$T/info"; PHYS=$(sed -n 's/^probe_phys=//p' "$T/info"); DMA=$(sed -n 's/^probe_dma=//p' "$T/info"); }
+bind() { echo dmademo > "$SYS/devices/$1/driver_override" && kwrite "$SYS/drivers/dmademo/bind" "$1"; }
+unbind() { kwrite "$SYS/drivers/dmademo/unbind" "$1"; }
+
+check "module loads" load
+is "nothing bound at load" "$(info bound_device)" none
+is "dma_bits without a bound device: start refused (EINVAL)" \
+	"$(set_knobs dma_bits=32 && kwrite "$D/run" start)" EINVAL
+check "... saying why" grep -q "dma_bits=32 needs a bound device" "$D/status"
+set_knobs dma_bits=0 threads=2
+is "threads without a bound device: start refused (EINVAL)" "$(kwrite "$D/run" start)" EINVAL
+set_knobs threads=1 direction=bidirectional
+is "direction without a bound device: start refused (EINVAL)" "$(kwrite "$D/run" start)" EINVAL
+set_knobs direction=transfer
+
+# ---------------------------------------------------------------- binding
+is "binding $DEV by driver_override" "$(bind "$DEV")" ok
+is "info names the bound device" "$(info bound_device) $(info dma_device) $(info engine)" "$DEV $DEV none"
+check "dmesg says runs map on it" sh -c "dmesg | grep -q '$DEV: bound: runs map on this device, without transfers'"
+for k in dma_bus dma_coherent dma_mask_bits dma_max_mapping_size swiotlb swiotlb_force iommu_group iommu_domain dma_path probe_phys probe_dma; do
+	[ -n "$(info $k)" ] || missing="$missing $k"
+done
+is "info has the path keys" "${missing:-none}" none
+note "info: $(grep -E '^(dma_|swiotlb|iommu|probe|engine)' "$D/info" | tr '\n' ' ')"
+if [ -n "$OTHER" ]; then
+	is "binding a second device ($OTHER): EBUSY" "$(bind "$OTHER")" EBUSY
+	check "... naming the bound one" sh -c "dmesg | grep -q '$OTHER: $DEV is bound already: one device at a time'"
+	echo > "$SYS/devices/$OTHER/driver_override"
+fi
+is "knobs refuse dma_bits=65 (ERANGE), threads=0 (ERANGE), direction=sideways (EINVAL)" \
+	"$(kwrite "$D/dma_bits" 65) $(kwrite "$D/threads" 0) $(kwrite "$D/direction" sideways)" "ERANGE ERANGE EINVAL"
+set_knobs dma_bits=12
+is "dma_bits=12: start refused (EINVAL)" "$(kwrite "$D/run" start)" EINVAL
+set_knobs dma_bits=0 inject=timeout
+is "inject=timeout: start refused, there is no transfer (EINVAL)" "$(kwrite "$D/run" start)" EINVAL
+check "... saying why" grep -q "inject=timeout needs a transfer: a map-only run on $DEV has none" "$D/status"
+NCPU=$(grep -c ^processor /proc/cpuinfo)
+set_knobs inject=none threads=$((NCPU + 1))
+is "threads=$((NCPU + 1)) on $NCPU CPUs: start refused (EINVAL)" "$(kwrite "$D/run" start)" EINVAL
+set_knobs threads=1
+
+# ---------------------------------------------------------------- the sweep
+MASK0=$(info dma_mask_bits)
+ALL=coherent,pool,streaming,streaming-sync,noncoherent,sg,sg-sync,noncontiguous
+ITER=8
+set_knobs strategy=$ALL,cpu sizes=64,4K,64K iterations=$ITER warmup=1 dma_bits=64 shuffle=0
+st=$(run_wait)
+# pool above a page is skipped, and cpu everywhere: 27 cells, 23 run
+is "every strategy, 3 sizes: done, cpu and pool at 64K skipped" "$st" \
+	"state=done done=$((23 * ITER)) total=$((23 * ITER)) errors=0 skipped=4"
+cat "$D/results" > "$T/results.csv"
+cat "$D/summary" > "$T/summary.csv"
+csv_checks "$T" "$ITER" 23
+is "prep = submit = wake = 0 on every row: nothing moved the bytes" \
+	"$(awk -F, 'NR > 1 && $6 + $7 + $13 != 0' "$T/results.csv" | wc -l)" 0
+is "the strategies that map or sync spend time in to_dev and to_cpu" \
+	"$(awk -F, 'NR > 1 && $1 !~ /^(coherent|pool)$/ && ($5 == 0 || $9 == 0)' "$T/results.csv" | wc -l)" 0
+check "the summary says why cpu was skipped" grep -q "^# skipped: cpu 64: a CPU copy does not involve $DEV (" "$T/summary.csv"
+is "dma_bits=64 held for the run, and the mask is restored after it" "$(info dma_mask_bits)" "$MASK0"
+
+# ---------------------------------------------------------------- directions
+for dir in to-device from-device bidirectional; do
+	set_knobs strategy=streaming,streaming-sync,sg,noncoherent sizes=4K iterations=10 direction=$dir
+	is "direction=$dir: done" "$(run_wait)" "state=done done=40 total=40 errors=0 skipped=0"
+done
+set_knobs direction=transfer
+
+# ---------------------------------------------------------------- threads
+if [ "$NCPU" -ge 2 ]; then
+	set_knobs strategy=streaming,coherent sizes=4K iterations=20 threads=2
+	is "threads=2: done, twice the samples" "$(run_wait)" "state=done done=80 total=80 errors=0 skipped=0"
+	cat "$D/results" > "$T/threads.csv"
+	is "threads=2: each (strategy, size) has 20 rows from each of 2 CPUs" \
+		"$(awk -F, 'NR > 1 { n[$1 " " $17]++ } END { for (k in n) if (n[k] == 20) ok++; print ok + 0 }' "$T/threads.csv")" 4
+	is "threads=2: the phases add up, every row" "$(bad_sums "$T/threads.csv")" 0
+	is "threads=2: summary n = 40 per cell" "$(grep -c '^streaming,4096,total,40,\|^coherent,4096,total,40,' "$D/summary")" 2
+	set_knobs threads=1
+fi
+
+# ---------------------------------------------------------------- the yardstick
+# streaming's to_dev + to_cpu (the median over its samples) against a plain
+# loop of the same two maps and unmaps (tests/plainmap: the median of its
+# batches), on the same device, alternated three times; the middle figures
+# of the three within 25% of each other.
+# (not on the debug kernel, whose DMA-API debugging is most of every map and unmap)
+PM=/lib/modules/plainmap.ko
+if [ -f "$PM" ] && ! dbg_active; then
+	set_knobs strategy=streaming sizes=4K iterations=2000 warmup=200 touch=0 dma_bits=64
+	h= p=
+	for i in 1 2 3; do
+		run_wait > /dev/null
+		# the median of to_dev + to_cpu over the samples
+		h="$h $(awk -F, 'NR > 1 { print $5 + $9 }' "$D/results" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+		if insmod "$PM" bus=$BUS dev=$DEV size=4096 iterations=2000; then
+			p="$p $(cat /sys/module/plainmap/parameters/result_ns)"
+			rmmod plainmap
+		fi
+	done
+	med() { echo $* | tr ' ' '\n' | sort -n | sed -n 2p; }
+	H=$(med $h) P=$(med $p)
+	# each of the two phases holds what a phase adds to what it times (a
+	# clock read and the call into the strategy), which info measured
+	K=$((2 * $(info phase_ns)))
+	note "yardstick: dmademo to_dev + to_cpu medians$h ns; plain loop$p ns; two phases' own cost $K ns"
+	echo "device=$DEV path=$(info dma_path) dmademo_ns=$H plain_ns=$P phases_ns=$K runs_dmademo=${h# } runs_plain=${p# }" >> "$OUT/yardstick.txt"
+	within() { awk -v h="${1:-0}" -v p="${2:-0}" 'BEGIN { exit !(p > 0 && h >= 0.75 * p && h <= 1.25 * p) }'; }
+	check "streaming 4 KiB map + unmap: dmademo's ${H:-?} ns less its two phases' own cost ($K ns) within 25% of a plain loop's ${P:-?} ns" \
+		within $((${H:-0} - K)) "$P"
+	if [ "${P:-0}" -ge $((8 * K)) ]; then
+		check "... and ${H:-?} ns as measured, within 25% too" within "$H" "$P"
+	else
+		note "the plain loop's round trip is under 8 times the two phases' own cost: the raw figure is not compared"
+	fi
+	set_knobs touch=1
+fi
+
+# ---------------------------------------------------------------- the path
+CMD=$(cat /proc/cmdline)
+probe
+hex() { printf '%d' "$1"; }
+case $BUS:$CMD in
+*swiotlb=force*)
+	is "swiotlb=force: the path is swiotlb-force, with no IOMMU" "$(info dma_path) $(info iommu_domain)" "swiotlb-force none"
+	check "swiotlb=force: the device is given a bounce slot's address, not the page's ($DMA, $PHYS)" [ "$DMA" != "$PHYS" ]
+	# software IO TLB: mapped [mem 0x00000000bbfd0000-0x00000000bffd0000] (64MB),
+	# printed when x86 sets swiotlb up by itself (memory above 4 GiB)
+	R=$(dmesg | sed -n 's/.*software IO TLB: mapped \[mem \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)\].*/\1 \2/p' | head -1)
+	if [ -n "$R" ]; then
+		set -- $R
+		check "swiotlb=force: ... which lies in the swiotlb pool ($1..$2)" \
+			[ "$(hex "$DMA")" -ge "$(hex "$1")" ] && [ "$(hex "$DMA")" -lt "$(hex "$2")" ]
+	fi
+	U=/sys/kernel/debug/swiotlb/io_tlb_used
+	used0=$(cat $U)
+	set_knobs strategy=streaming-sync sizes=64K iterations=200000 warmup=0
+	echo start > "$D/run"
+	sleep 1
+	used=$(cat $U)
+	echo stop > "$D/run"
+	is "swiotlb=force: slots in use during a run ($used0 before, $used during, > 0)" "$([ "$used" -gt "$used0" ] && echo yes)" yes
+	is "... and given back after it" "$(cat $U)" "$used0"
+	set_knobs strategy=streaming,sg sizes=64M iterations=2 warmup=0 dma_bits=32
+	st=$(run_wait)
+	is "a 64 MiB buffer under swiotlb: both cells skipped, the run is done" "$st" "state=done done=0 total=0 errors=0 skipped=2"
+	cat "$D/summary" > "$T/big.csv"
+	check "... streaming: larger than KMALLOC_MAX_SIZE" grep -q "^# skipped: streaming 67108864: larger than KMALLOC_MAX_SIZE" "$T/big.csv"
+	check "... sg: the mapping failed (ENOMEM)" grep -q "^# skipped: sg 67108864: mapping failed (-ENOMEM\|-12)" "$T/big.csv"
+	check "... and swiotlb said it was full" sh -c "dmesg | grep -q 'swiotlb buffer is full'"
+	set_knobs dma_bits=64
+	;;
+pci:*iommu.passthrough=1*)
+	is "passthrough: identity domain, no translation" "$(info iommu_domain) $(info dma_path)" "identity iommu-passthrough"
+	is "passthrough: the device is given the physical address" "$DMA" "$PHYS"
+	;;
+pci:*iommu.strict=1*)
+	is "strict: a DMA domain" "$(info iommu_domain) $(info dma_path)" "DMA iommu-strict"
+	check "strict: the device is given an IOVA, not the physical address ($DMA, $PHYS)" [ "$DMA" != "$PHYS" ]
+	;;
+pci:*iommu.strict=0*)
+	is "lazy: a DMA-FQ domain" "$(info iommu_domain) $(info dma_path)" "DMA-FQ iommu-lazy"
+	check "lazy: the device is given an IOVA, not the physical address ($DMA, $PHYS)" [ "$DMA" != "$PHYS" ]
+	;;
+pci:*)
+	is "plain q35: dma-direct, no IOMMU" "$(info iommu_domain) $(info dma_path)" "none dma-direct"
+	is "dma-direct: the device is given the physical address" "$DMA" "$PHYS"
+	set_knobs strategy=streaming sizes=4K iterations=20 dma_bits=32
+	is "dma_bits=32: done" "$(run_wait)" "state=done done=20 total=20 errors=0 skipped=0"
+	set_knobs dma_bits=64
+	;;
+*)
+	is "the Pi's platform device: dma-direct, no IOMMU" "$(info iommu_domain) $(info dma_path)" "none dma-direct"
+	;;
+esac
+
+# ---------------------------------------------------------------- unbinding
+set_knobs strategy=streaming-sync sizes=4K iterations=1000000 warmup=0
+echo start > "$D/run"
+sleep 1
+is "binding while a run is in progress: EBUSY" "$([ -n "$OTHER" ] && bind "$OTHER" || echo EBUSY)" EBUSY
+[ -n "$OTHER" ] && echo > "$SYS/devices/$OTHER/driver_override"
+is "unbinding mid-run" "$(unbind "$DEV")" ok
+is "... stops the run cleanly" "$(status_field state)" stopped
+is "... and nothing is bound" "$(info bound_device)" none
+check "dmesg says it was unbound" sh -c "dmesg | grep -q '$DEV: unbound from dmademo'"
+is "binding again" "$(bind "$DEV")" ok
+is "the mask is its own again after the stopped run" "$(info dma_mask_bits)" "$MASK0"
+set_knobs iterations=5
+is "a run after binding again: done" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
+check "rmmod while bound" rmmod dmademo
+check "... releases the device" [ ! -e "$SYS/devices/$DEV/driver" ]
+echo > "$SYS/devices/$DEV/driver_override"
+cp "$T/results.csv" "$OUT/maponly-results.csv" 2>/dev/null
+cp "$T/summary.csv" "$OUT/maponly-summary.csv" 2>/dev/null
+rm -rf "$T"
