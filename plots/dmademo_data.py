@@ -17,6 +17,10 @@ SUMMARY_COLUMNS = ["strategy", "size", "phase", "n", "min_ns", "p50_ns", "p90_ns
 # Stacked left to right in the order they run; together they make up total. Older result
 # folders have no wake, alloc or free rows: those phases then count 0.
 PHASES = ["alloc", "fill", "to_dev", "prep", "submit", "wait", "wake", "to_cpu", "read", "free"]
+# The phases of the transfer itself. In a map-only run (meta engine=none: a device bound to
+# dmademo, buffers mapped on it and nothing moving them) prep, submit and wake are 0 and wait
+# is only the loop's own passage from to_dev to to_cpu (a clock read and a few calls).
+TRANSFER_PHASES = ("prep", "submit", "wait", "wake")
 
 # One colour and marker per strategy, the same in every graph. Coherent-memory strategies are
 # blues, streaming (cached memory + cache maintenance) warm colours, the CPU baseline grey.
@@ -231,6 +235,31 @@ def read_meta(path):
     return meta
 
 
+def map_only_parts(m):
+    """The parts of a map-only folder's label, from its meta: 'map-only on 0000:00:04.0',
+    'iommu-strict (DMA domain)', 'dma_bits 64', 'direction transfer', '2 threads'."""
+    path = m.get("dma_path") or "unknown DMA path"
+    if m.get("iommu_domain") not in (None, "", "none"):
+        path += " (%s domain)" % m["iommu_domain"]
+    if m.get("dma_bits") not in (None, "", "0"):
+        bits = "dma_bits %s" % m["dma_bits"]
+    elif m.get("dma_mask_bits"):
+        bits = "dma_bits %s (its own)" % m["dma_mask_bits"]
+    else:
+        bits = "its own DMA mask"
+    threads = m.get("threads") or "1"
+    return ["map-only on %s" % (m.get("bound_device") or m.get("dma_device") or "?"), path, bits,
+            "direction %s" % (m.get("direction") or "transfer"),
+            "%s thread%s" % (threads, "" if threads == "1" else "s")]
+
+
+def join_label(parts, map_only):
+    """'map-only on DEV: PATH, dma_bits N, ...' or 'board, kernel'."""
+    if map_only and len(parts) > 1:
+        return "%s: %s" % (parts[0], ", ".join(parts[1:]))
+    return ", ".join(parts)
+
+
 def order_strategies(names):
     known = [s for s in STRATEGY_STYLE if s in names]
     return known + sorted(n for n in names if n not in STRATEGY_STYLE)
@@ -244,6 +273,7 @@ class Dataset:
         if not os.path.isdir(folder):
             raise InputError("%s: not a directory" % folder)
         self.meta = read_meta(os.path.join(folder, "meta"))
+        self.map_only = self.meta.get("engine") == "none"
 
         path = os.path.join(folder, "summary.csv")
         self.summary_path = path
@@ -283,7 +313,8 @@ class Dataset:
             self.depth = int(self.meta.get("depth", "1"))
         except ValueError:
             self.depth = 1
-        self.label = ""
+        self.label = self.legend = ""
+        self.label_parts = []           # the label's parts, for a legend of what differs
         self.details = self.details_short = ""
 
     def stat(self, strategy, size, phase, column):
@@ -303,14 +334,19 @@ class Dataset:
         kernel = m.get("kernel")
         parts = [p for p in (board, kernel) if p]
         name = os.path.basename(os.path.normpath(os.path.abspath(self.folder)))
-        self.label = ", ".join(parts) if parts else name
+        self.label_parts = parts or [name]
+        self.label = ", ".join(self.label_parts)
         d = []
         if board:
             d.append(board)
         if kernel:
             d.append("kernel " + kernel)
         chan = m.get("channel")
-        if chan:
+        if self.map_only:               # no channel in it: the device and the path
+            self.label_parts = map_only_parts(m)
+            self.label = join_label(self.label_parts, True)
+            d.append(self.label)
+        elif chan:
             d.append("channel %s%s" % (chan, " (%s)" % m["dma_device"] if m.get("dma_device")
                                        else ""))
         if m.get("dma_coherent"):
@@ -349,6 +385,13 @@ class Dataset:
                 x.insert(0, "folder " + name)
         self.details = " · ".join(d)
         self.details_short = " · ".join(short)
+        self.legend = self.label
+
+    def add_label_part(self, part):
+        """Another part to the label (None: the parts were changed in place)."""
+        if part is not None:
+            self.label_parts.append(part)
+        self.label = join_label(self.label_parts, self.map_only)
 
 
 def pack(text, width):

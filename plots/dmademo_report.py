@@ -117,13 +117,29 @@ def write(path, datasets, v, vtext, graphs):
          '<title>%s</title>' % _e(title), '<style>%s</style></head><body>' % STYLE,
          '<h1>Coherent or streaming DMA: the answer for these buffers</h1>',
          '<p class="ctx">%s</p>' % "<br>".join(_e(d.details or d.label) for d in datasets)]
+    for d, f in zip(datasets, v["folders"]):
+        if not f.get("map_only"):
+            continue
+        dom = f["iommu_domain"]
+        p.append('<p class="warn map-only"><b>Map-only on %s: DMA path %s%s.</b> A device '
+                 'bound to dmademo: buffers were mapped on it and nothing transferred them, so '
+                 'prep, submit and wake are 0, wait is only the loop\'s passage from to_dev to '
+                 'to_cpu, and the times are the CPU\'s fill and read and the mapping\'s own '
+                 'cost (map, unmap and syncs: cache maintenance, swiotlb bounce copies, IOMMU '
+                 'page tables and IOTLB invalidation, as the path has them).</p>'
+                 % (_e(f["bound_device"] or "?"), _e(f["dma_path"] or "unknown"),
+                    "" if dom in ("", "none") else " (IOMMU domain %s)" % _e(dom)))
     emulated = [f["emulator"] for f in v["folders"] if f["emulator"]]
     if emulated:
+        iommu = any(f.get("map_only") and f["emulator"] and f["dma_path"].startswith("iommu")
+                    for f in v["folders"])
         p.append('<p class="warn"><b>Measured on an emulator (%s).</b> QEMU models no caches, '
-                 'so uncached memory and cache maintenance cost nothing there: these figures '
+                 'so uncached memory and cache maintenance cost nothing there%s: these figures '
                  'prove the code paths and compare the harnesses; they are not a real board\'s '
                  'answer. See what real boards showed below, and run dmademo on yours.</p>'
-                 % _e(", ".join(sorted(set(emulated)))))
+                 % (_e(", ".join(sorted(set(emulated)))),
+                    "; its IOMMU is a software model, whose page-table and IOTLB work costs "
+                    "what QEMU's emulation of it costs" if iommu else ""))
     p.append('<h2>Verdict</h2><pre id="verdict">%s</pre>' % _e(vtext))
     for d, f in zip(datasets, v["folders"]):
         p.append("<h2>Per size: %s</h2>" % _e(d.label or d.folder))

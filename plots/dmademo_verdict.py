@@ -42,6 +42,16 @@ CAUSES = [
     ("wake", ("wake",), "waking the thread that waits"),
     ("alloc + free", ("alloc", "free"), "per-transfer allocation"),
 ]
+# a map-only run (meta engine=none) transfers nothing: prep, submit and wake are 0, wait is only
+# the loop's passage from to_dev to to_cpu (no cause), and what to_dev and to_cpu hold depends on
+# the DMA path (swiotlb bounces, IOMMU page tables and IOTLB invalidation, or cache maintenance)
+CAUSES_MAP_ONLY = [
+    ("read", ("read",), "the CPU reads the destination"),
+    ("fill", ("fill",), "the CPU writes the source"),
+    ("to_dev + to_cpu", ("to_dev", "to_cpu"),
+     "the mapping: map/unmap/sync with their cache maintenance, bounce copies or IOMMU work"),
+    ("alloc + free", ("alloc", "free"), "per-transfer allocation"),
+]
 
 
 def family(strategy):
@@ -93,7 +103,7 @@ def ratio_ci(slow, fast, rng):
 def _cause(d, loser, winner, size):
     """The phase category where loser loses most at size, from the phases' medians."""
     best = None
-    for name, phases, why in CAUSES:
+    for name, phases, why in CAUSES_MAP_ONLY if d.map_only else CAUSES:
         lt = sum(d.stat(loser, size, p, "p50_ns") or 0 for p in phases)
         wt = sum(d.stat(winner, size, p, "p50_ns") or 0 for p in phases)
         if best is None or lt - wt > best["delta_ns"]:
@@ -171,7 +181,10 @@ def verdict(datasets):
              "kernel": m.get("kernel", ""), "channel": m.get("channel", ""),
              "dma_coherent": m.get("dma_coherent", ""), "touch": m.get("touch", "1"),
              "emulator": m.get("emulator", ""), "rounds": m.get("rounds", "1") or "1",
-             "failed": d.failed, "groups": {}}
+             "failed": d.failed, "groups": {}, "map_only": d.map_only}
+        if d.map_only:
+            f.update({"bound_device": m.get("bound_device", ""), "dma_path": m.get("dma_path", ""),
+                      "iommu_domain": m.get("iommu_domain", ""), "channel": ""})
         for gname, title, fams in GROUPS:
             g = _group(d, gname, fams, rng)
             if g["sizes"]:
@@ -219,12 +232,20 @@ def text(v):
         head = f["label"] or f["folder"]
         lines.append("dmademo verdict: %s" % head)
         ctx = ["channel %s" % f["channel"]] if f["channel"] else []
+        if f.get("map_only"):
+            ctx = ["map-only on %s, DMA path %s%s" % (
+                f["bound_device"] or "?", f["dma_path"] or "unknown",
+                "" if f["iommu_domain"] in ("", "none") else " (%s domain)" % f["iommu_domain"])]
         if f["dma_coherent"]:
             ctx.append("dma_coherent=%s" % f["dma_coherent"])
         if f["touch"] == "0":
             ctx.append("touch=0: no CPU access, so fill and read are 0")
         if ctx:
             lines.append("  " + ", ".join(ctx))
+        if f.get("map_only"):
+            lines.append("  Nothing was transferred: the times are the CPU's fill and read and the "
+                         "mapping's own cost; prep, submit and wake are 0, wait is only the "
+                         "loop's passage from to_dev to to_cpu.")
         if f["emulator"]:
             lines.append("  Measured on an emulator (%s): it has no caches, so this answer is "
                          "about code paths, not a real board's." % f["emulator"])
