@@ -1,4 +1,4 @@
-# scripts/qemu-lib.sh: what the emulated-machine runners (scripts/qemu-rpi3, scripts/qemu-x86)
+# scripts/qemu-lib.sh: what the emulated-machine runners (qemu-rpi3, qemu-x86, qemu-arm64-virt)
 # share: options, the busybox initramfs and its /init, the console protocol, the /out archive,
 # exit statuses. Sourced, not run. A runner sets PROG and its defaults (MEM), defines the
 # hooks below, and calls qemu_main "$@"; its help is its own header comment, from line 2 to
