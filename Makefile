@@ -5,6 +5,7 @@
 #                         cross-build against a kernel build or headers folder
 #   make tools            build/dmademo-mmap, the user-space round trip (CROSS_COMPILE=: static)
 #   make demo             the whole job on an emulated Raspberry Pi 3: CSV + PNG in results/
+#   make demo-x86         map-only runs on an emulated x86-64 machine in five DMA paths, side by side
 #   make check            every test (host, static checks, emulated board, debug kernel)
 #   make check-quick      the same without the debug kernel
 #   make bench-compare    dmademo against the kernel's dmatest on the emulated board
@@ -23,7 +24,7 @@ ifneq ($(CROSS_COMPILE),)
 KBUILD_ARGS += CROSS_COMPILE=$(CROSS_COMPILE)
 endif
 
-.PHONY: all modules clean check check-quick demo bench-compare deps
+.PHONY: all modules clean check check-quick demo demo-x86 bench-compare deps
 
 all: modules
 
@@ -45,6 +46,9 @@ check-quick:
 
 demo:
 	@scripts/demo
+
+demo-x86:
+	@scripts/demo-x86
 
 bench-compare:
 	@scripts/bench-compare
