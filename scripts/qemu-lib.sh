@@ -15,6 +15,8 @@
 #   machine_qemu            set QEMU_CMD (emulator, machine, memory, kernel, devices: what comes
 #                           before -initrd), CONSOLE (the guest's console device) and
 #                           MACHINE_APPEND (kernel command line of the machine, may be empty)
+# select_kernel may also set HALT: how the guest's /init ends the machine (default "reboot -f",
+# which with -no-reboot ends QEMU).
 # The kernel command line is "console=$CONSOLE,115200 rdinit=/init panic=-1 $MACHINE_APPEND
 # $CMDLINE_EXTRA $QEMU_APPEND"; QEMU also gets -initrd, -append, -serial stdio -display none
 # -monitor none -no-reboot.
@@ -34,6 +36,7 @@ PRELOAD_KO=""
 QEMU_CMD=()
 CONSOLE=""
 MACHINE_APPEND=""
+HALT="reboot -f"
 
 WORK=""
 QPID=""     # timeout(1) running QEMU: it passes a TERM on to QEMU
@@ -54,7 +57,7 @@ shquote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 read_keys() {
 	local line key val
 	while IFS= read -r line; do
-		[[ $line =~ ^((DEB|COMPAT|DBG|X86|ST)_[A-Z0-9_]+|BUSYBOX|CMDLINE_EXTRA)=(.*)$ ]] || continue
+		[[ $line =~ ^((DEB|COMPAT|DBG|X86|ARMHF|ST)_[A-Z0-9_]+|BUSYBOX|CMDLINE_EXTRA)=(.*)$ ]] || continue
 		key=${BASH_REMATCH[1]} val=${BASH_REMATCH[3]}
 		if [[ $val == \'*\' ]]; then
 			val=${val:1:-1} val=${val//\'\\\'\'/\'}
@@ -103,6 +106,21 @@ parse_args() {
 	for f in "${FILES[@]}"; do [ -e "$f" ] || bad_usage "--file: no such file or folder: $f"; done
 }
 
+# board_dtb DTB N: the board's DTB as $WORK/board.dtb, with N dmademo nodes added
+# (devicetree/add-node: /dmademo, then /dmademo2)
+board_dtb() {
+	local dtb=$1 n=$2 add=$HERE/../devicetree/add-node
+	cp "$dtb" "$WORK/board.dtb"
+	if [ "$n" -ge 1 ]; then
+		"$add" "$WORK/board.dtb" "$WORK/board.dtb" 2>/dev/null ||
+			fail "devicetree/add-node failed on $dtb"
+	fi
+	if [ "$n" -ge 2 ]; then
+		"$add" --path /dmademo2 "$WORK/board.dtb" "$WORK/board.dtb" 2>/dev/null ||
+			fail "devicetree/add-node --path /dmademo2 failed on $dtb"
+	fi
+}
+
 # shellcheck disable=SC2317  # trap handlers
 cleanup() {
 	if [ -n "$QPID" ]; then kill "$QPID" 2>/dev/null || true; fi
@@ -130,6 +148,7 @@ write_init() {   # $1 = marker token, $2 = output file
 		echo "DEADLINE=$deadline"
 		echo "HOST_TIME=$(date +%s)"
 		echo "PRELOAD=$(shquote "${PRELOAD_KO:+/lib/modules/${PRELOAD_KO##*/}}")"
+		echo "HALT=$(shquote "$HALT")"
 		printf 'set --'
 		for arg in "${ARGS[@]}"; do printf ' %s' "$(shquote "$arg")"; done
 		echo
@@ -169,9 +188,9 @@ base64 </tmp/.out.tar.gz
 echo "${M}archive-end"
 echo "${M}done"
 sync
-reboot -f
+$HALT
 sleep 5
-echo "init: reboot failed"
+echo "init: $HALT failed"
 while :; do sleep 1000; done
 EOF
 	} >"$file"
