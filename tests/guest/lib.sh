@@ -9,6 +9,10 @@
 #   csv_checks DIR ITER CELLS       the schema's checks on DIR/results.csv and summary.csv,
 #                                   whoever wrote them (the module or bench/dmademo-mmap)
 
+# the board's user-space programs (dmademo-mmap, mmap-hostile): tests/check copies the folder
+# built for its architecture, arm64 or armhf
+TOOLS=/work/arm64
+[ -d /work/armhf ] && TOOLS=/work/armhf
 D=/sys/kernel/debug/dmademo
 KO=/lib/modules/dmademo.ko
 TAP_FAILED=0

@@ -1,7 +1,7 @@
 # /dev/dmademo: the hostile checks of mmap-hostile, what the module and its
 # channel do with buffers still mapped, and bench/dmademo-mmap's sweep.
 SUITE=mmap
-BIN=/work/arm64
+BIN=$TOOLS
 T=/tmp/mmap
 
 check "module loads" load
