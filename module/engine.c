@@ -81,8 +81,17 @@ static unsigned int dma_prep_all(struct dmademo_run *r, struct dmademo_slot *s,
 		left -= n;
 		s->tx[i] = dmaengine_prep_dma_memcpy(r->chan, dst.addr, src.addr, n,
 						     left ? DMA_CTRL_ACK : last);
-		if (!s->tx[i++])
+		if (!s->tx[i])
 			return 0;
+		/*
+		 * A driver may hand back a recycled descriptor with an earlier
+		 * transfer's callback still on it: pl330's pluck_desc() clears
+		 * callback but not callback_result. Fired by a piece in the
+		 * middle, it would complete this transfer early.
+		 */
+		s->tx[i]->callback = NULL;
+		s->tx[i]->callback_result = NULL;
+		s->tx[i++]->callback_param = NULL;
 		seg_advance(&src, n);
 		seg_advance(&dst, n);
 	}
