@@ -9,6 +9,7 @@
 #   make check            every test (host, static checks, emulated board, debug kernel)
 #   make check-quick      the same without the debug kernel
 #   make bench-compare    dmademo against the kernel's dmatest on the emulated board
+#                         (BOARD=raspi2 or BOARD=exynos: on a 32-bit board)
 #   make deps             install and fetch what the targets above need
 #   make clean
 #
@@ -51,7 +52,7 @@ demo-x86:
 	@scripts/demo-x86
 
 bench-compare:
-	@scripts/bench-compare
+	@scripts/bench-compare $(if $(BOARD),--board $(BOARD))
 
 deps:
 	@scripts/deps all >/dev/null
