@@ -24,13 +24,21 @@
 
 #include "engine.h"
 
-static void dmademo_callback(void *arg, const struct dmaengine_result *result)
+/*
+ * A plain callback, not callback_result: a descriptor goes back to its
+ * driver's pool with the callbacks it carried, and pl330's pluck_desc()
+ * (6.1) clears callback but not callback_result. That pool is the
+ * controller's, shared by its channels: a callback_result of ours fired
+ * for the next client to get the descriptor (the Exynos's serial port,
+ * whose TX DMA sets callback only) and completed a slot freed long ago.
+ * Whether the transfer succeeded, irq_finish() asks dmaengine_tx_status().
+ */
+static void dmademo_callback(void *arg)
 {
 	struct dmademo_slot *s = arg;
 
 	s->done_ns = ktime_get_ns();
 	s->irq_cpu = raw_smp_processor_id();
-	s->result = result->result;
 	complete(&s->done);
 }
 
@@ -85,9 +93,9 @@ static unsigned int dma_prep_all(struct dmademo_run *r, struct dmademo_slot *s,
 			return 0;
 		/*
 		 * A driver may hand back a recycled descriptor with an earlier
-		 * transfer's callback still on it: pl330's pluck_desc() clears
-		 * callback but not callback_result. Fired by a piece in the
-		 * middle, it would complete this transfer early.
+		 * client's callback still on it (pl330: dmademo_callback()).
+		 * Fired by a piece in the middle, it would complete this
+		 * transfer early.
 		 */
 		s->tx[i]->callback = NULL;
 		s->tx[i]->callback_result = NULL;
@@ -115,7 +123,7 @@ static int dma_start(struct dmademo_run *r, struct dmademo_slot *s,
 	}
 	s->nr_tx = n;
 	if (irq) {
-		s->tx[n - 1]->callback_result = dmademo_callback;
+		s->tx[n - 1]->callback = dmademo_callback;
 		s->tx[n - 1]->callback_param = s;
 	}
 	for (i = 0; i < n; i++) {
@@ -141,17 +149,22 @@ static int irq_start(struct dmademo_run *r, struct dmademo_slot *s, const char *
 	return dma_start(r, s, what, true);
 }
 
-/* wait: to the callback; wake: from the callback to the thread */
+/*
+ * wait: to the callback; wake: from the callback to the thread, and the
+ * status of the transfer (as dmatest reads it)
+ */
 static int irq_finish(struct dmademo_run *r, struct dmademo_slot *s, u64 *t,
 		      const char **what)
 {
 	u64 t0 = s->submit_ns, done;
+	enum dma_status status;
 
 	*what = "transfer";
 	if (!wait_for_completion_timeout(&s->done, msecs_to_jiffies(r->p->timeout_ms)))
 		return -ETIMEDOUT;
+	status = dmaengine_tx_status(r->chan, s->cookie, NULL);
 	*t = ktime_get_ns();
-	if (s->result != DMA_TRANS_NOERROR)
+	if (status != DMA_COMPLETE)
 		return -EIO;
 	/* QEMU's engine completes inside issue_pending: before t0 */
 	done = clamp(s->done_ns, t0, *t);

@@ -28,7 +28,6 @@ struct dmademo_slot {
 	bool mapped;			/* to_dev done, to_cpu not yet */
 	bool held;			/* get done, put not yet */
 	struct completion done;		/* completed by the DMA callback */
-	enum dmaengine_tx_result result;
 	u16 irq_cpu;			/* where the callback ran */
 	u64 start_ns;			/* its first timestamp */
 	u64 submit_ns;			/* when it was issued */
