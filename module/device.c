@@ -228,6 +228,9 @@ static void device_show(struct seq_file *m, struct device *dev)
 	if (!dmademo_running())
 		map_probe(m, dev);
 	seq_printf(m, "chan_stuck=%d\n", READ_ONCE(dmademo.chan_stuck));
+	/* without it a failed transfer costs the channel: dmademo_chan_quiet() */
+	if (!dmademo.bound && chan)
+		seq_printf(m, "chan_synchronize=%d\n", !!chan->device->device_synchronize);
 }
 
 /* info: what the numbers depend on */

@@ -132,6 +132,11 @@ check "injected timeout: the reason is shown" grep -qiE '^dmademo-run: run faile
 check "injected timeout: what the run had is saved (meta says failed)" \
 	eval '[ -s "$T/runf/results.csv" ] && [ -s "$T/runf/summary.csv" ] && grep -qx state=failed "$T/runf/meta"'
 check "after the failure the module is not running" eval '! grep -q state=running "$DBG/status"'
+# a driver without device_synchronize (pl330) keeps the channel as stuck: release it
+if grep -qx chan_synchronize=0 "$DBG/info"; then
+	check "... no device_synchronize: the channel is held as stuck (chan_stuck=1), then released" \
+		eval 'grep -qx chan_stuck=1 "$DBG/info" && echo none >"$DBG/channel"'
+fi
 
 # --- SIGTERM during a long run stops it ------------------------------------------------
 $RUN -s coherent,streaming,noncoherent -z 1M -n 2000 -o "$T/runt" >/dev/null 2>"$T/e" &
@@ -159,25 +164,33 @@ check "a quiet run afterwards exits 0 and prints nothing" \
 	eval '[ $rc -eq 0 ] && [ ! -s "$T/o" ] && [ ! -s "$T/e" ]'
 check "its results.csv has 5 rows" lines 6 "$T/run2/results.csv"
 
-# --- map-only: --bind the Pi's platform device soc:gpu (nothing binds it here) --------------
-GPU=/sys/bus/platform/devices/soc:gpu
+# --- map-only: --bind a platform device nothing binds here: the Pi's soc:gpu, or the Exynos's
+# 2D engine (its driver is a module the board lacks); a second one for the EBUSY case ---------
+BD= BD2=
+for d in soc:gpu:timer 12800000.g2d:12810000.rotator; do
+	if [ -e "/sys/bus/platform/devices/${d%:*}" ] && [ ! -e "/sys/bus/platform/devices/${d%:*}/driver" ]; then
+		BD=${d%:*} BD2=${d##*:}
+		break
+	fi
+done
+GPU=/sys/bus/platform/devices/$BD
 PDRV=/sys/bus/platform/drivers/dmademo
 # two threads where two CPUs are online (the 32-bit boards run on one: scripts/qemu-arm32)
 NT=2 TH="2 threads"
 [ "$(grep -c '^processor' /proc/cpuinfo)" -ge 2 ] || NT=1 TH="1 thread"
-if [ -e "$GPU" ] && [ ! -e "$GPU/driver" ]; then
-	$RUN --bind platform:soc:gpu -s streaming,coherent -z 4K -n 5 --threads $NT --dma-bits 32 \
+if [ -n "$BD" ]; then
+	$RUN --bind platform:$BD -s streaming,coherent -z 4K -n 5 --threads $NT --dma-bits 32 \
 		-o "$T/map" >"$T/o" 2>"$T/e"
 	rc=$?
 	comment "$T/e" "$T/o"
 	r=$T/map
-	check "--bind platform:soc:gpu --threads $NT --dma-bits 32: exits 0" [ $rc -eq 0 ]
-	check "--bind: soc:gpu is unbound again afterwards, its driver_override cleared" \
+	check "--bind platform:$BD --threads $NT --dma-bits 32: exits 0" [ $rc -eq 0 ]
+	check "--bind: $BD is unbound again afterwards, its driver_override cleared" \
 		eval '[ ! -e "$GPU/driver" ] && [ "$(cat "$GPU/driver_override")" = "(null)" ] &&
 		grep -qx bound_device=none "$DBG/info"'
-	check "--bind: meta says engine=none, dma_path=dma-direct, soc:gpu, and the knobs" eval '(
-		for kv in engine=none dma_path=dma-direct bound_device=soc:gpu dma_bus=platform dma_bits=32 \
-			threads=$NT direction=transfer bind=platform:soc:gpu state=done; do
+	check "--bind: meta says engine=none, dma_path=dma-direct, $BD, and the knobs" eval '(
+		for kv in engine=none dma_path=dma-direct bound_device=$BD dma_bus=platform dma_bits=32 \
+			threads=$NT direction=transfer bind=platform:$BD state=done; do
 			grep -qx "$kv" "$r/meta" || { note "meta lacks $kv"; exit 1; }
 		done)'
 	check "--bind: results.csv has 2 strategies x 5 x $TH rows" lines $((10 * NT + 1)) "$r/results.csv"
@@ -189,30 +202,30 @@ if [ -e "$GPU" ] && [ ! -e "$GPU/driver" ]; then
 		eval '[ "$(awk -F, "\$3 == \"wait\" && \$6 < 5000" "$r/summary.csv" | wc -l)" = 2 ]'
 	check "--bind: summary n = 5 x $TH" \
 		eval '[ "$(grep -c "^streaming,4096,total,$((5 * NT)),\|^coherent,4096,total,$((5 * NT))," "$r/summary.csv")" = 2 ]'
-	check "--bind: the table says map-only on soc:gpu, dma-direct, and has both strategies" eval '
-		grep -qx "map-only on soc:gpu: dma-direct, dma_bits 32, direction transfer, $TH" "$T/o" &&
+	check "--bind: the table says map-only on $BD, dma-direct, and has both strategies" eval '
+		grep -qx "map-only on $BD: dma-direct, dma_bits 32, direction transfer, $TH" "$T/o" &&
 		grep -q "^streaming " "$T/o" && grep -q "^coherent " "$T/o"'
 	cp -r "$r" "$OUT/collector-map"
 
 	# bound by hand before: used as is, left bound; another device then: EBUSY, explained
-	echo dmademo >"$GPU/driver_override" && echo soc:gpu >"$PDRV/bind"
-	$RUN --bind platform:soc:gpu -s streaming -z 4K -n 3 -q -o "$T/map2" >/dev/null 2>"$T/e"
+	echo dmademo >"$GPU/driver_override" && echo $BD >"$PDRV/bind"
+	$RUN --bind platform:$BD -s streaming -z 4K -n 3 -q -o "$T/map2" >/dev/null 2>"$T/e"
 	rc=$?
 	comment "$T/e"
 	check "--bind of a device bound by hand: exit 0, map-only, still bound afterwards" eval '
 		[ $rc -eq 0 ] && grep -qx engine=none "$T/map2/meta" && [ -e "$GPU/driver" ]'
-	if [ -e /sys/bus/platform/devices/timer ] && [ ! -e /sys/bus/platform/devices/timer/driver ]; then
-		$RUN --bind platform:timer -s streaming -z 4K -n 3 -o "$T/map3" >/dev/null 2>"$T/e"
+	if [ -e /sys/bus/platform/devices/$BD2 ] && [ ! -e /sys/bus/platform/devices/$BD2/driver ]; then
+		$RUN --bind platform:$BD2 -s streaming -z 4K -n 3 -o "$T/map3" >/dev/null 2>"$T/e"
 		rc=$?
 		comment "$T/e"
-		check "--bind of a second device: exit 1, saying soc:gpu is bound and how to unbind it" eval '
-			[ $rc -eq 1 ] && grep -q "^dmademo-run: cannot bind platform device timer to dmademo: .*busy: dmademo has soc:gpu bound already, one device at a time: unbind it first (echo soc:gpu > /sys/bus/platform/drivers/dmademo/unbind)" "$T/e"'
+		check "--bind of a second device: exit 1, saying $BD is bound and how to unbind it" eval '
+			[ $rc -eq 1 ] && grep -q "^dmademo-run: cannot bind platform device $BD2 to dmademo: .*busy: dmademo has $BD bound already, one device at a time: unbind it first (echo $BD > /sys/bus/platform/drivers/dmademo/unbind)" "$T/e"'
 		check "... its driver_override cleared again, no output folder" \
-			eval '[ "$(cat /sys/bus/platform/devices/timer/driver_override)" = "(null)" ] && [ ! -e "$T/map3" ]'
+			eval '[ "$(cat /sys/bus/platform/devices/$BD2/driver_override)" = "(null)" ] && [ ! -e "$T/map3" ]'
 	fi
-	echo soc:gpu >"$PDRV/unbind"
+	echo $BD >"$PDRV/unbind"
 	echo >"$GPU/driver_override"
 else
-	tap_fail "soc:gpu: no such platform device, or it has a driver"
+	tap_fail "no $BD nor 12800000.g2d without a driver to bind"
 fi
 rm -rf "$T"
