@@ -177,7 +177,7 @@ GPU=/sys/bus/platform/devices/$BD
 PDRV=/sys/bus/platform/drivers/dmademo
 # two threads where two CPUs are online (the 32-bit boards run on one: scripts/qemu-arm32)
 NT=2 TH="2 threads"
-[ "$(grep -c '^processor' /proc/cpuinfo)" -ge 2 ] || NT=1 TH="1 thread"
+[ "$NCPU" -ge 2 ] || NT=1 TH="1 thread"
 if [ -n "$BD" ]; then
 	$RUN --bind platform:$BD -s streaming,coherent -z 4K -n 5 --threads $NT --dma-bits 32 \
 		-o "$T/map" >"$T/o" 2>"$T/e"
@@ -226,6 +226,6 @@ if [ -n "$BD" ]; then
 	echo $BD >"$PDRV/unbind"
 	echo >"$GPU/driver_override"
 else
-	tap_fail "no $BD nor 12800000.g2d without a driver to bind"
+	tap_fail "no soc:gpu nor 12800000.g2d without a driver to bind"
 fi
 rm -rf "$T"

@@ -14,6 +14,7 @@
 TOOLS=/work/arm64
 [ -d /work/armhf ] && TOOLS=/work/armhf
 D=/sys/kernel/debug/dmademo
+NCPU=$(grep -c ^processor /proc/cpuinfo)    # CPUs online
 KO=/lib/modules/dmademo.ko
 TAP_FAILED=0
 

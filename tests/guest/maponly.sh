@@ -61,7 +61,6 @@ is "dma_bits=12: start refused (EINVAL)" "$(kwrite "$D/run" start)" EINVAL
 set_knobs dma_bits=0 inject=timeout
 is "inject=timeout: start refused, there is no transfer (EINVAL)" "$(kwrite "$D/run" start)" EINVAL
 check "... saying why" grep -q "inject=timeout needs a transfer: a map-only run on $DEV has none" "$D/status"
-NCPU=$(grep -c ^processor /proc/cpuinfo)
 set_knobs inject=none threads=$((NCPU + 1))
 is "threads=$((NCPU + 1)) on $NCPU CPUs: start refused (EINVAL)" "$(kwrite "$D/run" start)" EINVAL
 set_knobs threads=1

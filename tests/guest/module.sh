@@ -69,7 +69,6 @@ for k in kernel version channel dma_device dma_coherent dma_mask_bits page_size 
 done
 is "info has every documented key" "${missing:-none}" none
 note "info: $(tr '\n' ' ' < "$D/info")"
-NCPU=$(grep -c ^processor /proc/cpuinfo)
 COHERENT=$(sed -n 's/^dma_coherent=//p' "$D/info")
 
 csv_checks "$T" "$ITER" "$CELLS"
