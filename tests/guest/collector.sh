@@ -198,8 +198,11 @@ if [ -n "$BD" ]; then
 		END { for (k in n) if (n[k] == 5) ok++; print ok + 0 }" "$r/results.csv")" = $((2 * NT)) ]'
 	check "--bind: prep, submit and wake are 0 on every row: nothing transferred" \
 		eval '[ "$(awk -F, "NR > 1 && \$6 + \$7 + \$13 != 0" "$r/results.csv" | wc -l)" = 0 ]'
-	check "--bind: wait is only the loop's passage: its p50 under 5 us in both cells" \
-		eval '[ "$(awk -F, "\$3 == \"wait\" && \$6 < 5000" "$r/summary.csv" | wc -l)" = 2 ]'
+	# relative to the CPU's own 4 KiB fill in the same cell: the debug kernel's loop alone
+	# takes 4 us and fills in 14, a plain kernel 0.2 and 3.7
+	check "--bind: wait is only the loop's passage: its p50 under half the fill's in both cells" \
+		eval '[ "$(awk -F, "\$3 == \"fill\" { f[\$1] = \$6 } \$3 == \"wait\" { w[\$1] = \$6 }
+			END { for (s in w) if (s in f && 2 * w[s] < f[s]) ok++; print ok + 0 }" "$r/summary.csv")" = 2 ]'
 	check "--bind: summary n = 5 x $TH" \
 		eval '[ "$(grep -c "^streaming,4096,total,$((5 * NT)),\|^coherent,4096,total,$((5 * NT))," "$r/summary.csv")" = 2 ]'
 	check "--bind: the table says map-only on $BD, dma-direct, and has both strategies" eval '
