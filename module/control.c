@@ -168,7 +168,8 @@ static int dmademo_check_map_only(const struct dmademo_params *p)
 {
 	static const u32 need_transfer = BIT(DMADEMO_FAULT_CORRUPT) |
 		BIT(DMADEMO_FAULT_TIMEOUT) | BIT(DMADEMO_FAULT_STUCK) |
-		BIT(DMADEMO_FAULT_OVERRUN);
+		BIT(DMADEMO_FAULT_OVERRUN) | BIT(DMADEMO_FAULT_PREP_ERROR) |
+		BIT(DMADEMO_FAULT_SUBMIT_ERROR);
 
 	if (p->dma_bits && p->dma_bits < 20) {
 		dmademo_set_state(DMADEMO_FAILED, -EINVAL,

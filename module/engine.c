@@ -87,6 +87,8 @@ static unsigned int dma_prep_all(struct dmademo_run *r, struct dmademo_slot *s,
 		if (!n)
 			return 0;	/* the mappings are shorter than the buffer */
 		left -= n;
+		if (!left && s->fault == DMADEMO_FAULT_PREP_ERROR)
+			return 0;	/* injected: the last piece's prep fails */
 		s->tx[i] = dmaengine_prep_dma_memcpy(r->chan, dst.addr, src.addr, n,
 						     left ? DMA_CTRL_ACK : last);
 		if (!s->tx[i])
@@ -127,7 +129,10 @@ static int dma_start(struct dmademo_run *r, struct dmademo_slot *s,
 		s->tx[n - 1]->callback_param = s;
 	}
 	for (i = 0; i < n; i++) {
-		cookie = dmaengine_submit(s->tx[i]);
+		if (i == n - 1 && s->fault == DMADEMO_FAULT_SUBMIT_ERROR)
+			cookie = -EIO;	/* injected: the last piece is refused */
+		else
+			cookie = dmaengine_submit(s->tx[i]);
 		if (dma_submit_error(cookie))
 			break;
 	}

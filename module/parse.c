@@ -31,6 +31,9 @@ const char * const dmademo_fault_names[DMADEMO_NR_FAULTS] = {
 	[DMADEMO_FAULT_WRONG_DIR]  = "wrong-dir",
 	[DMADEMO_FAULT_STUCK]	   = "stuck",
 	[DMADEMO_FAULT_OVERRUN]	   = "overrun",
+	[DMADEMO_FAULT_MAP_ERROR]  = "map-error",
+	[DMADEMO_FAULT_PREP_ERROR] = "prep-error",
+	[DMADEMO_FAULT_SUBMIT_ERROR] = "submit-error",
 };
 
 const char * const dmademo_completion_names[DMADEMO_NR_COMPLETIONS] = {

@@ -36,6 +36,9 @@ enum dmademo_fault {
 	DMADEMO_FAULT_WRONG_DIR,	/* streaming-sync: sync_for_cpu in the wrong direction */
 	DMADEMO_FAULT_STUCK,		/* like timeout, and the channel cannot be stopped */
 	DMADEMO_FAULT_OVERRUN,		/* a byte past a coherent destination: the guard sees it */
+	DMADEMO_FAULT_MAP_ERROR,	/* streaming, sg: the destination's mapping fails */
+	DMADEMO_FAULT_PREP_ERROR,	/* the last piece's dmaengine_prep_dma_memcpy() fails */
+	DMADEMO_FAULT_SUBMIT_ERROR,	/* the last piece's dmaengine_submit() fails */
 	DMADEMO_NR_FAULTS
 };
 

@@ -217,6 +217,8 @@ static bool fault_applies(u32 fault, const struct dmademo_run *r,
 		return true;		/* refused at start unless verified */
 	case DMADEMO_FAULT_TIMEOUT:
 	case DMADEMO_FAULT_STUCK:
+	case DMADEMO_FAULT_PREP_ERROR:
+	case DMADEMO_FAULT_SUBMIT_ERROR:
 		return r->engine->dma;
 	default:
 		return ops->faults & BIT(fault);

@@ -128,7 +128,8 @@ static int sg_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 	vmap_to_dev(b, s);
 	if (dma_map_sgtable(b->dev, s->src_sgt, b->src_dir, 0))
 		return -ENOMEM;
-	if (dma_map_sgtable(b->dev, s->dst_sgt, b->dst_dir, 0)) {
+	if (s->fault == DMADEMO_FAULT_MAP_ERROR ||	/* injected */
+	    dma_map_sgtable(b->dev, s->dst_sgt, b->dst_dir, 0)) {
 		dma_unmap_sgtable(b->dev, s->src_sgt, b->src_dir, 0);
 		return -ENOMEM;
 	}
@@ -219,7 +220,7 @@ const struct dmademo_ops dmademo_sg_ops = {
 	.to_cpu = sg_to_cpu,
 	.map_per_transfer = true,
 	.sg = true,
-	.faults = BIT(DMADEMO_FAULT_SKIP_UNMAP),
+	.faults = BIT(DMADEMO_FAULT_SKIP_UNMAP) | BIT(DMADEMO_FAULT_MAP_ERROR),
 };
 
 const struct dmademo_ops dmademo_sg_sync_ops = {

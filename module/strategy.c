@@ -130,7 +130,10 @@ static int streaming_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 	s->src_dma = dma_map_single(b->dev, s->src, b->len, b->src_dir);
 	if (dma_mapping_error(b->dev, s->src_dma))
 		return -ENOMEM;
-	s->dst_dma = dma_map_single(b->dev, s->dst, b->len, b->dst_dir);
+	if (s->fault == DMADEMO_FAULT_MAP_ERROR)
+		s->dst_dma = DMA_MAPPING_ERROR;		/* injected: as if it failed */
+	else
+		s->dst_dma = dma_map_single(b->dev, s->dst, b->len, b->dst_dir);
 	if (dma_mapping_error(b->dev, s->dst_dma)) {
 		dma_unmap_single(b->dev, s->src_dma, b->len, b->src_dir);
 		return -ENOMEM;
@@ -221,7 +224,7 @@ static const struct dmademo_ops streaming_ops = {
 	.to_cpu = streaming_to_cpu,
 	.map_per_transfer = true,
 	.kmalloc = true,
-	.faults = BIT(DMADEMO_FAULT_SKIP_UNMAP),
+	.faults = BIT(DMADEMO_FAULT_SKIP_UNMAP) | BIT(DMADEMO_FAULT_MAP_ERROR),
 };
 
 static const struct dmademo_ops streaming_sync_ops = {

@@ -482,7 +482,7 @@ check "... then rmmod succeeds" unload
 # line (or $1) with the numbers of the errors expected here named.
 status_sym() {
 	[ $# -gt 0 ] || read -r _s < "$D/status"
-	echo "${1:-$_s}" | sed 's/ (-12)$/ (-ENOMEM)/; s/ (-7)$/ (-E2BIG)/; s/ (-110)$/ (-ETIMEDOUT)/'
+	echo "${1:-$_s}" | sed 's/ (-12)$/ (-ENOMEM)/; s/ (-7)$/ (-E2BIG)/; s/ (-110)$/ (-ETIMEDOUT)/; s/ (-5)$/ (-EIO)/'
 }
 load
 # A size none of the contiguous strategies reaches here: each is skipped
@@ -592,6 +592,39 @@ is "... copy on it is refused with EIO" "$WR" EIO
 is "... channel none releases it (and frees what it kept)" "$(kwrite "$D/channel" none)" ok
 is "... then a run on a fresh channel works" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
 check "... and info says chan_stuck=0" grep -qx chan_stuck=0 "$D/info"
+
+# Failures of the DMA API and of dmaengine that a user cannot provoke, injected. A mapping
+# that fails skips the cell with its reason, as a full swiotlb or IOMMU would; a descriptor
+# that cannot be prepared or submitted fails the run with the reason, and the channel is
+# quiesced (an 8 KiB sg transfer is two pieces: the first stays prepared or submitted).
+# Either way the next run works; on the debug kernel, debugchecks.sh then finds no mapping
+# or buffer left behind. Without device_synchronize, any abort keeps the channel (above).
+for c in "streaming 4K map-error mapping failed" \
+	"sg 8K map-error mapping failed" \
+	"coherent 4K prep-error dmaengine_prep_dma_memcpy failed" \
+	"sg 8K prep-error dmaengine_prep_dma_memcpy failed" \
+	"coherent 4K submit-error dmaengine_submit failed" \
+	"sg 8K submit-error dmaengine_submit failed"; do
+	set -- $c
+	s=$1 z=$2 f=$3
+	shift 3
+	why="$*"
+	bytes=$((${z%K} * 1024))
+	set_knobs strategy=$s sizes=$z iterations=3 warmup=0 depth=1 inject=$f
+	ch0=$(knob channel)
+	if [ "$f" = map-error ] && [ "$SYNC" = 1 ]; then
+		is "$s $z, inject=map-error: the cell is skipped, nothing else fails" \
+			"$(run_wait)" "state=done done=0 total=0 errors=0 skipped=1"
+		check "... the summary says why: $why (-ENOMEM)" \
+			grep -qxF "# skipped: $s $bytes: $why (-ENOMEM)" "$D/summary"
+	else
+		errno=-EIO
+		[ "$f" != map-error ] || errno=-ENOMEM
+		fails_as "$s $z, inject=$f: state=failed, error= says $why" "$s $bytes B: $why$LOST ($errno)"
+	fi
+	set_knobs inject=none
+	after_timeout "$s, $f" "state=done done=3 total=3 errors=0 skipped=0"
+done
 check "module unloads" unload
 
 # ---------------------------------------------------------------- leaks
