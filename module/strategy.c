@@ -171,10 +171,18 @@ void dmademo_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 static int noncoherent_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
+	/*
+	 * Until 7e2368a21741 ("dma-debug: don't enforce dma mapping check on
+	 * noncoherent allocations", 6.17), DMA-API debugging records these
+	 * buffers as streaming mappings and warns when they are freed that
+	 * their mapping error was never checked: each is checked before
+	 * anything can free it. The check is a no-op here.
+	 */
 	s->src = dma_alloc_noncoherent(b->dev, b->len, &s->src_dma,
 				       b->src_dir, GFP_BUF);
 	if (!s->src)
 		return -ENOMEM;
+	dma_mapping_error(b->dev, s->src_dma);
 	s->dst = dma_alloc_noncoherent(b->dev, b->len, &s->dst_dma,
 				       b->dst_dir, GFP_BUF);
 	if (!s->dst) {
@@ -182,13 +190,6 @@ static int noncoherent_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 				     b->src_dir);
 		return -ENOMEM;
 	}
-	/*
-	 * Until 7e2368a21741 ("dma-debug: don't enforce dma mapping check on
-	 * noncoherent allocations", 6.17), DMA-API debugging records these
-	 * buffers as streaming mappings and warns when they are freed that
-	 * their mapping error was never checked. The check is a no-op here.
-	 */
-	dma_mapping_error(b->dev, s->src_dma);
 	dma_mapping_error(b->dev, s->dst_dma);
 	return 0;
 }

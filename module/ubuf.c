@@ -78,13 +78,13 @@ static int cached_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 	src = dma_alloc_pages(b->dev, b->len, &s->src_dma, DMA_TO_DEVICE, GFP_BUF);
 	if (!src)
 		return -ENOMEM;
+	/* as for dma_alloc_noncoherent() in strategy.c: DMA-API debug wants it */
+	dma_mapping_error(b->dev, s->src_dma);
 	dst = dma_alloc_pages(b->dev, b->len, &s->dst_dma, DMA_FROM_DEVICE, GFP_BUF);
 	if (!dst) {
 		dma_free_pages(b->dev, b->len, src, s->src_dma, DMA_TO_DEVICE);
 		return -ENOMEM;
 	}
-	/* as for dma_alloc_noncoherent() in strategy.c: DMA-API debug wants it */
-	dma_mapping_error(b->dev, s->src_dma);
 	dma_mapping_error(b->dev, s->dst_dma);
 	s->src = page_address(src);
 	s->dst = page_address(dst);
