@@ -272,6 +272,31 @@ static int dmademo_check_params(const struct dmademo_params *p, u64 samples)
 }
 
 /* Starts a run with the current knobs. Called with dmademo.lock held. */
+/*
+ * Fault injection (Documentation/fault-injection/fault-injection.rst): what
+ * is left of the starting task's /proc/<pid>/fail-nth goes on counting in
+ * the run's thread, so that one fail-nth reaches every allocation of a run,
+ * in the write to "run" or in the thread; what the thread leaves of it is
+ * info's fail_nth_left once it has ended (tests/guest/faults.sh).
+ */
+static void dmademo_pass_fail_nth(struct task_struct *t)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	WRITE_ONCE(dmademo.fail_nth_left, -1);
+	t->fail_nth = current->fail_nth;
+	current->fail_nth = 0;
+#endif
+}
+
+/* The run's thread, as it ends. */
+void dmademo_fail_nth_done(void)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	WRITE_ONCE(dmademo.fail_nth_left, current->fail_nth);
+	current->fail_nth = 0;
+#endif
+}
+
 int dmademo_start(void)
 {
 	const struct dmademo_params *p = &dmademo.params;
@@ -335,6 +360,7 @@ int dmademo_start(void)
 	dmademo.seed = res->seed;
 	spin_unlock(&dmademo.status_lock);
 	dmademo_set_state(DMADEMO_RUNNING, 0, NULL);
+	dmademo_pass_fail_nth(t);
 	wake_up_process(t);
 	return 0;
 }

@@ -264,6 +264,8 @@ static int info_show(struct seq_file *m, void *v)
 	seq_printf(m, "max_depth=%u\n", DMADEMO_MAX_DEPTH);
 	seq_printf(m, "kmalloc_max_size=%lu\n", (unsigned long)KMALLOC_MAX_SIZE);
 	seq_printf(m, "max_rounds=%u\n", DMADEMO_MAX_ROUNDS);
+	if (IS_ENABLED(CONFIG_FAULT_INJECTION))
+		seq_printf(m, "fail_nth_left=%d\n", READ_ONCE(dmademo.fail_nth_left));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(info);

@@ -170,6 +170,7 @@ struct dmademo {
 	/* buffers that a channel that could not be stopped may still write */
 	struct list_head stuck;		/* freed when it is released */
 	bool chan_stuck;		/* also read with READ_ONCE() */
+	int fail_nth_left;		/* fail-nth the run's thread left, -1: running */
 	wait_queue_head_t state_wq;	/* woken when a run ends */
 
 	void *copy_buf;			/* what "copy" last copied */
@@ -199,6 +200,7 @@ void dmademo_measure_clock(void);
 
 /* thread.c */
 int dmademo_thread(void *data);
+void dmademo_fail_nth_done(void);
 
 /* control.c */
 int dmademo_start(void);

@@ -238,11 +238,10 @@ int dmademo_thread(void *data)
 		if (!res->cells[i].ready)
 			cell_finish(res, &res->cells[i]);
 	}
-	if (ret)
-		return ret;
-	if (READ_ONCE(dmademo.done) == READ_ONCE(dmademo.total))
+	if (!ret && READ_ONCE(dmademo.done) == READ_ONCE(dmademo.total))
 		dmademo_set_state(DMADEMO_DONE, 0, NULL);
-	else
+	else if (!ret)
 		dmademo_set_state(DMADEMO_STOPPED, 0, NULL);
-	return 0;
+	dmademo_fail_nth_done();
+	return ret;
 }

@@ -150,8 +150,25 @@ _dbg_check_kmemleak() {
 		[ "$_dbg_new" = 0 ] <"$DBG_TMP/kmemleak.new"
 }
 
+# With DBG_INJECTED=1 (a suite that injects allocation failures on purpose), drop the stack
+# dumps that the injection (failslab and fail_page_alloc with verbose=2) and the page
+# allocator's warning for the failed allocation print (their frames name kmemleak and
+# others), and kmemleak's note that it could not allocate a scan area (it scans the whole
+# object instead).
+_dbg_drop_injected() {
+	if [ "${DBG_INJECTED:-0}" = 1 ]; then
+		awk '/kmemleak: Cannot allocate a scan area, scanning the full object/ { next }
+			/FAULT_INJECTION: forcing a failure|page allocation failure: order:/ { inj = 1; print; next }
+			inj && (/Call trace:|CPU: [0-9]+ PID: |Hardware name: |name (failslab|fail_page_alloc), interval/ ||
+				/\+0x[0-9a-f]+\/0x[0-9a-f]+/) { next }
+			{ inj = 0; print }'
+	else
+		cat
+	fi
+}
+
 _dbg_check_dmesg() {
-	_dbg_dmesg_since | grep -E "$DBG_BAD_RE" | grep -vE "$DBG_OK_RE" >"$DBG_TMP/dmesg.bad"
+	_dbg_dmesg_since | _dbg_drop_injected | grep -E "$DBG_BAD_RE" | grep -vE "$DBG_OK_RE" >"$DBG_TMP/dmesg.bad"
 	_dbg_check "$1: kernel log clean (no KASAN, lockdep, DMA-API, ODEBUG, WARNING, BUG)" \
 		[ ! -s "$DBG_TMP/dmesg.bad" ] <"$DBG_TMP/dmesg.bad"
 	if grep -q 'debug_locks: *0' /proc/lockdep_stats 2>/dev/null; then

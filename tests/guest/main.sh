@@ -1,4 +1,4 @@
-# The in-guest test entry point: main.sh [--mode dt] SUITE...
+# The in-guest test entry point: main.sh [--mode dt] [NAME=VALUE...] SUITE...
 # Runs tests/guest/SUITE.sh for each SUITE, each in its own subshell, with the
 # module unloaded between suites; on the debug kernel each suite is wrapped in
 # the debug-facility checks of debugchecks.sh. Prints TAP lines only.
@@ -12,6 +12,11 @@ if [ "$1" = --mode ]; then
 	shift 2
 fi
 export MODE
+# NAME=VALUE before the suites: settings for them (SOAK_SECONDS=600)
+while [ "${1#*=}" != "$1" ]; do
+	export "${1?}"
+	shift
+done
 
 failed=0
 for suite in "$@"; do
@@ -29,6 +34,8 @@ for suite in "$@"; do
 	[ -d "$D" ] && rmmod dmademo
 	if [ -n "$wrap" ]; then
 		SUITE=debug-checks
+		DBG_INJECTED=0
+		[ "$suite" != faults ] || DBG_INJECTED=1
 		dbg_end "$suite${MODE:+-$MODE}" || failed=$((failed + 1))
 	fi
 done

@@ -11,6 +11,10 @@
  *   mmap-hostile hold FILE  map buffers, close the file, touch FILE, sleep
  *   mmap-hostile busy       expect a transfer to be refused: EBUSY
  *   mmap-hostile nochan     release the channel, expect ENODEV from a transfer
+ *   mmap-hostile nth N KIND fault injection: open, allocate, map, a round trip and
+ *                           close with this task's N-th fault site failing (fail-nth);
+ *                           prints "ok", "err STEP: ERRNO" or "bad ...", and whether
+ *                           the failure was injected ("injected" or "not injected")
  *
  * Built statically (tests/check): the emulated board has busybox only.
  */
@@ -355,6 +359,72 @@ static int refused_xfer(int want, const char *what, int nochan)
 	return failed != 0;
 }
 
+/* one line on stdout without stdio: after fail-nth is set, malloc() may fail */
+static void say(const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0 && write(1, line, n < (int)sizeof(line) ? n : (int)sizeof(line) - 1) < 0)
+		exit(2);
+}
+
+static int nth(unsigned int n, uint32_t kind)
+{
+	const char *step = "open";
+	struct dmademo_alloc a;
+	uint32_t *src = MAP_FAILED, *dst = MAP_FAILED;
+	char v[16], left[16] = "";
+	int f, fd, ret = -1, err = 0, len;
+
+	f = open("/proc/thread-self/fail-nth", O_RDWR);
+	len = snprintf(v, sizeof(v), "%u", n);
+	if (f < 0 || write(f, v, len) != len) {
+		say("bad fail-nth: %s\n", strerror(errno));
+		return 2;
+	}
+	fd = open(DMADEMO_DEVICE, O_RDWR);
+	if (fd >= 0) {
+		step = "alloc";
+		ret = alloc(fd, kind, page, &a);
+		if (!ret) {
+			step = "mmap";
+			src = map(fd, page, PROT_READ | PROT_WRITE, MAP_SHARED, a.src_offset);
+			dst = map(fd, page, PROT_READ | PROT_WRITE, MAP_SHARED, a.dst_offset);
+			ret = src == MAP_FAILED || dst == MAP_FAILED ? -1 : 0;
+		}
+		if (!ret) {
+			step = "round trip";
+			ret = round_trip(fd, kind, src, dst, page, n);
+		}
+		err = errno;
+		if (src != MAP_FAILED)
+			munmap(src, page);
+		if (dst != MAP_FAILED)
+			munmap(dst, page);
+		close(fd);
+	} else {
+		err = errno;
+	}
+	/* what is left: 0 if the failure was injected on the way */
+	if (pread(f, left, sizeof(left) - 1, 0) < 0)
+		strcpy(left, "0");
+	if (write(f, "0", 1) != 1)
+		return 2;
+	if (fd >= 0 && !ret)
+		say("ok, ");
+	else if (ret > 0)
+		say("bad %s: a byte did not arrive, ", step);
+	else
+		say("err %s: %s, ", step, strerror(err));
+	say("%s\n", atoi(left) ? "not injected" : "injected");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint32_t k;
@@ -366,8 +436,13 @@ int main(int argc, char **argv)
 		return refused_xfer(EBUSY, "a transfer during a run", 0);
 	if (argc == 2 && !strcmp(argv[1], "nochan"))
 		return refused_xfer(ENODEV, "a transfer after the channel was released", 1);
+	if (argc == 4 && !strcmp(argv[1], "nth")) {
+		for (k = 0; k < DMADEMO_NR_KINDS; k++)
+			if (!strcmp(argv[3], kind_names[k]))
+				return nth(strtoul(argv[2], NULL, 10), k);
+	}
 	if (argc != 2 || strcmp(argv[1], "all")) {
-		fprintf(stderr, "usage: mmap-hostile all | hold FILE | busy | nochan\n");
+		fprintf(stderr, "usage: mmap-hostile all | hold FILE | busy | nochan | nth N KIND\n");
 		return 2;
 	}
 	check_requests();
