@@ -137,7 +137,9 @@ static int dma_start(struct dmademo_run *r, struct dmademo_slot *s,
 			break;
 	}
 	s->cookie = cookie;
-	if (s->fault != DMADEMO_FAULT_TIMEOUT && s->fault != DMADEMO_FAULT_STUCK)
+	/* nothing to issue after a refused submit (pl330 warns): the abort cleans up */
+	if (!dma_submit_error(cookie) && s->fault != DMADEMO_FAULT_TIMEOUT &&
+	    s->fault != DMADEMO_FAULT_STUCK)
 		dma_async_issue_pending(r->chan);
 	t = ktime_get_ns();
 	s->submit_ns = t;
