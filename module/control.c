@@ -283,7 +283,6 @@ static int dmademo_check_params(const struct dmademo_params *p, u64 samples)
 	return 0;
 }
 
-/* Starts a run with the current knobs. Called with dmademo.lock held. */
 /*
  * Fault injection (Documentation/fault-injection/fault-injection.rst): what
  * is left of the starting task's /proc/<pid>/fail-nth goes on counting in
@@ -309,6 +308,7 @@ void dmademo_fail_nth_done(void)
 #endif
 }
 
+/* Starts a run with the current knobs. Called with dmademo.lock held. */
 int dmademo_start(void)
 {
 	const struct dmademo_params *p = &dmademo.params;

@@ -200,9 +200,9 @@ void dmademo_measure_clock(void);
 
 /* thread.c */
 int dmademo_thread(void *data);
-void dmademo_fail_nth_done(void);
 
 /* control.c */
+void dmademo_fail_nth_done(void);
 int dmademo_start(void);
 void dmademo_stop(void);
 void dmademo_result_put(struct dmademo_result *res);

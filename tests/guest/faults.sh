@@ -180,11 +180,8 @@ else
 	kwrite "$D/run" start > /dev/null && cat "$D/wait" > /dev/null
 	sweep "first read of results and summary" results
 	sweep "copy" copy
-	for KIND in coherent wc cached; do
-		# the application's own calls: mmap-hostile sets its fail-nth itself
-		eval "path_mmap_$KIND() { OUT=\$(\"\$TOOLS/mmap-hostile\" nth \$N $KIND); }"
-		eval "check_mmap_$KIND() { check_mmap; }"
-	done
+	# the application's own calls: mmap-hostile sets its fail-nth itself
+	path_mmap() { OUT=$("$TOOLS/mmap-hostile" nth "$N" "$KIND"); }
 	check_mmap() {
 		case $OUT in
 		*", not injected") LEFT=1 ;;
@@ -195,7 +192,7 @@ else
 	}
 	TOOL=1
 	for KIND in coherent wc cached; do
-		sweep "mmap interface: $KIND" mmap_$KIND
+		sweep "mmap interface: $KIND" mmap
 	done
 	TOOL=0
 	BD=
