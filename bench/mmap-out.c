@@ -86,8 +86,8 @@ u32 cell_write(FILE *res, FILE *sum, const char *name, u32 size, const struct sa
 	for (p = 0; p < NR_PHASES; p++) {
 		const struct dmademo_stats *s = &st[p];
 
-		fprintf(sum, "%s,%u,%s,%u,%u,%u,%u,%u,%u,%u,%u", name, size, phase_names[p],
-			s->n, s->min, s->p50, s->p90, s->p99, s->max, s->mean, s->stddev);
+		fprintf(sum, "%s,%u,%s,%llu,%u,%u,%u,%u,%u,%u,%u", name, size, phase_names[p],
+			(unsigned long long)s->n, s->min, s->p50, s->p90, s->p99, s->max, s->mean, s->stddev);
 		put_mbps(sum, size, s->p50);
 		put_mbps(sum, (u64)size * rec, wall_ns);
 		fprintf(sum, ",%u,%d,%u\n", rec - n, need_sync, segments);

@@ -298,7 +298,7 @@ static int summary_show(struct seq_file *m, void *v)
 		for (p = 0; p < DMADEMO_NR_PHASES; p++) {
 			const struct dmademo_stats *s = &c->stats[p];
 
-			seq_printf(m, "%s,%u,%s,%u,%u,%u,%u,%u,%u,%u,%u",
+			seq_printf(m, "%s,%u,%s,%llu,%u,%u,%u,%u,%u,%u,%u",
 				   dmademo_strategy_names[c->strategy],
 				   c->size, dmademo_phase_names[p], s->n, s->min,
 				   s->p50, s->p90, s->p99, s->max, s->mean,

@@ -19,12 +19,17 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-u32 dmademo_percentile(const u32 *sorted, u32 n, unsigned int pct)
+u64 dmademo_rank(u64 n, u32 per10k)
 {
-	/* the smallest value with at least pct% of the samples at or below it */
-	u32 rank = div_u64((u64)n * pct + 99, 100);
+	/* n < 2^50 or so: n * 10000 does not overflow */
+	u64 rank = div_u64(n * per10k + 9999, 10000);
 
-	return sorted[rank ? rank - 1 : 0];
+	return rank ?: 1;
+}
+
+u32 dmademo_percentile(const u32 *sorted, u32 n, u32 per10k)
+{
+	return sorted[dmademo_rank(n, per10k) - 1];
 }
 
 void dmademo_stats_compute(u32 *v, u32 n, struct dmademo_stats *st)
@@ -59,9 +64,11 @@ void dmademo_stats_compute(u32 *v, u32 n, struct dmademo_stats *st)
 	st->n = n;
 	st->min = v[0];
 	st->max = v[n - 1];
-	st->p50 = dmademo_percentile(v, n, 50);
-	st->p90 = dmademo_percentile(v, n, 90);
-	st->p99 = dmademo_percentile(v, n, 99);
+	st->p50 = dmademo_percentile(v, n, 5000);
+	st->p90 = dmademo_percentile(v, n, 9000);
+	st->p99 = dmademo_percentile(v, n, 9900);
+	st->p999 = dmademo_percentile(v, n, 9990);
+	st->p9999 = dmademo_percentile(v, n, 9999);
 	st->mean = mean;
 	st->stddev = int_sqrt64(var);
 }

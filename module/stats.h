@@ -15,16 +15,20 @@
 #endif
 
 struct dmademo_stats {
-	u32 n;
+	u64 n;
 	u32 min, p50, p90, p99, max;
 	u32 mean, stddev;		/* population standard deviation */
+	u32 p999, p9999;		/* p99.9, p99.99 */
 };
 
 /* Sorts v[0..n) in place, then fills *st (all zero when n is 0). */
 void dmademo_stats_compute(u32 *v, u32 n, struct dmademo_stats *st);
 
-/* Nearest-rank percentile of sorted[0..n), n > 0, pct in 0..100. */
-u32 dmademo_percentile(const u32 *sorted, u32 n, unsigned int pct);
+/* Nearest rank, 1-based: the smallest with per10k / 10000 of n at or below it (1 if 0). */
+u64 dmademo_rank(u64 n, u32 per10k);
+
+/* Nearest-rank percentile of sorted[0..n), n > 0, per10k in 0..10000. */
+u32 dmademo_percentile(const u32 *sorted, u32 n, u32 per10k);
 
 /* bytes / ns as MB/s (10^6 bytes), times 100: two decimals, 0 for ns == 0 */
 u64 dmademo_mbps_x100(u64 bytes, u64 ns);

@@ -9,17 +9,19 @@
  * nearest-rank percentiles of the sorted values, the mean rounded to
  * nearest, the floor of the square root of the population variance around
  * that mean. The array must come back sorted, a permutation of the input.
- * The first bytes also drive dmademo_percentile() at an arbitrary percent
+ * The same values go through the histograms of module/hist.c (fuzz_hist).
+ * The first bytes also drive dmademo_percentile() at an arbitrary percentile
  * and dmademo_mbps_x100() within the module's limits.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *         -Itests/host -Imodule module/stats.c tests/host/fuzz-stats.c -lm
+ *         -Itests/host -Imodule module/stats.c module/hist.c tests/host/fuzz-stats.c -lm
  */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "fuzz.h"
 #include "parse.h"
+#include "hist.h"
 #include "stats.h"
 
 /* DMADEMO_MAX_ITERATIONS in module/dmademo.h (a kernel-only header) */
@@ -32,10 +34,10 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* the smallest value with at least pct% of the n samples at or below it */
-static u32 ref_percentile(const u32 *sorted, u32 n, unsigned int pct)
+/* the smallest value with at least per10k / 10000 of the n samples at or below it */
+static u32 ref_percentile(const u32 *sorted, u32 n, unsigned int per10k)
 {
-	u64 rank = ((u64)n * pct + 99) / 100;	/* ceil(n * pct / 100) */
+	u64 rank = ((u64)n * per10k + 9999) / 10000;	/* ceil(n * per10k / 10000) */
 
 	return sorted[rank ? rank - 1 : 0];
 }
@@ -56,6 +58,60 @@ static u64 ref_isqrt(unsigned __int128 x)
 	return lo;
 }
 
+/* a histogram's percentile against the exact one: the same bucket, so within 1/128 */
+static void check_near(u32 got, u32 want)
+{
+	u64 lo, hi;
+
+	dmademo_hist_bounds(dmademo_hist_bucket(want), &lo, &hi);
+	CHECK(got >= lo && got < hi);
+	CHECK((u64)(got > want ? got - want : want - got) * 128 <= want);
+}
+
+/*
+ * The histogram of the input (in two halves merged, and whole): the same
+ * counts either way; n, min, max and mean exact; the standard deviation
+ * (exact variance here, around the rounded mean in *stats.c*) within 1;
+ * percentiles in the exact one's bucket. Every value in its bucket's
+ * bounds, no bucket wider than 1/64 of its values.
+ */
+static void fuzz_hist(const u32 *in, u32 n, const u32 *ref, u32 mean, u32 stddev)
+{
+	static struct dmademo_hist h, a, b;
+	struct dmademo_stats st;
+	u64 lo, hi;
+	u32 i, p;
+
+	dmademo_hist_init(&h);
+	dmademo_hist_init(&a);
+	dmademo_hist_init(&b);
+	for (i = 0; i < n; i++) {
+		dmademo_hist_add(&h, in[i]);
+		dmademo_hist_add(i < n / 2 ? &a : &b, in[i]);
+		dmademo_hist_bounds(dmademo_hist_bucket(in[i]), &lo, &hi);
+		CHECK(lo <= in[i] && in[i] < hi);
+		CHECK(hi - lo == 1 || (hi - lo) * 64 <= lo);
+	}
+	dmademo_hist_merge(&a, &b);
+	CHECK(!memcmp(&a, &h, sizeof(h)));
+	memset(&st, 0xa5, sizeof(st));
+	dmademo_hist_stats(&h, &st);
+	if (!n) {
+		CHECK(!st.n && !st.min && !st.max && !st.p50 && !st.mean && !st.stddev);
+		return;
+	}
+	CHECK(st.n == n && st.min == ref[0] && st.max == ref[n - 1]);
+	CHECK(st.mean == mean);
+	CHECK(st.stddev + 1 >= stddev && st.stddev <= stddev + 1);
+	check_near(st.p50, ref_percentile(ref, n, 5000));
+	check_near(st.p90, ref_percentile(ref, n, 9000));
+	check_near(st.p99, ref_percentile(ref, n, 9900));
+	check_near(st.p999, ref_percentile(ref, n, 9990));
+	check_near(st.p9999, ref_percentile(ref, n, 9999));
+	for (p = 0; p <= 10000; p += 625)
+		check_near(dmademo_hist_value_at(&h, p), ref_percentile(ref, n, p));
+}
+
 static void fuzz_stats(const u32 *in, u32 n)
 {
 	u32 *v = malloc((n ? n : 1) * sizeof(*v));
@@ -73,7 +129,8 @@ static void fuzz_stats(const u32 *in, u32 n)
 
 	if (!n) {
 		CHECK(!st.n && !st.min && !st.p50 && !st.p90 && !st.p99 &&
-		      !st.max && !st.mean && !st.stddev);
+		      !st.max && !st.mean && !st.stddev && !st.p999 && !st.p9999);
+		fuzz_hist(in, n, NULL, 0, 0);
 		goto out;
 	}
 	qsort(ref, n, sizeof(*ref), cmp);
@@ -92,14 +149,17 @@ static void fuzz_stats(const u32 *in, u32 n)
 	CHECK(st.n == n);
 	CHECK(st.min == ref[0]);
 	CHECK(st.max == ref[n - 1]);
-	CHECK(st.p50 == ref_percentile(ref, n, 50));
-	CHECK(st.p90 == ref_percentile(ref, n, 90));
-	CHECK(st.p99 == ref_percentile(ref, n, 99));
+	CHECK(st.p50 == ref_percentile(ref, n, 5000));
+	CHECK(st.p90 == ref_percentile(ref, n, 9000));
+	CHECK(st.p99 == ref_percentile(ref, n, 9900));
+	CHECK(st.p999 == ref_percentile(ref, n, 9990));
+	CHECK(st.p9999 == ref_percentile(ref, n, 9999));
 	CHECK(st.mean == mean);
 	CHECK(st.stddev == ref_isqrt(sq / n));
+	fuzz_hist(in, n, ref, mean, st.stddev);
 
 	CHECK(st.min <= st.p50 && st.p50 <= st.p90 && st.p90 <= st.p99 &&
-	      st.p99 <= st.max);
+	      st.p99 <= st.p999 && st.p999 <= st.p9999 && st.p9999 <= st.max);
 	CHECK(st.min <= st.mean && st.mean <= st.max);
 	CHECK(st.stddev <= st.max - st.min);
 out:
@@ -142,7 +202,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(in, data, n * sizeof(*in));
 	fuzz_stats(in, n);
 	if (size)
-		fuzz_percentile(in, n, data[0] % 101);
+		fuzz_percentile(in, n, (data[0] | data[size > 1] << 8) % 10001);
 	memcpy(&a, data, size < 8 ? size : 8);
 	if (size > 8)
 		memcpy(&b, data + 8, size < 16 ? size - 8 : 8);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The few kernel helpers that module/parse.c and module/stats.c use, for
+ * The few kernel helpers that module/parse.c, stats.c and hist.c use, for
  * building those files in user space (unit tests, fuzzers). Each one keeps
  * the kernel's semantics, including its error codes.
  */
@@ -21,7 +21,14 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 
+#define U32_MAX UINT32_MAX
 #define U64_MAX UINT64_MAX
+
+/* include/linux/minmax.h, without its type checks */
+#define min(a, b)		((a) < (b) ? (a) : (b))
+#define max(a, b)		((a) > (b) ? (a) : (b))
+#define max_t(t, a, b)		max((t)(a), (t)(b))
+#define clamp_t(t, v, lo, hi)	min(max((t)(v), (t)(lo)), (t)(hi))
 
 /* lib/kstrtox.c: optional '+', digits, optional single '\n', nothing else */
 static inline int kstrtou64(const char *s, unsigned int base, u64 *res)
@@ -128,6 +135,12 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
 static inline u64 div64_u64(u64 dividend, u64 divisor)
 {
 	return dividend / divisor;
+}
+
+/* include/asm-generic/bitops/fls.h: the last set bit, 1-based; 0 for 0 */
+static inline int fls(unsigned int x)
+{
+	return x ? 32 - __builtin_clz(x) : 0;
 }
 
 /* lib/math/int_sqrt.c: floor(sqrt(x)) */

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of module/parse.c and module/stats.c, built in user space
+ * Unit tests of module/parse.c, module/stats.c and module/hist.c, built in user space
  * against tests/host/kshim.h. Table-driven; prints TAP and a final
  * "N passed, N failed" line; exits non-zero on any failure.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "hist.h"
 #include "parse.h"
 #include "stats.h"
 
@@ -251,18 +252,34 @@ static const struct {
 	u32 v[12];
 	struct dmademo_stats want;
 } stats_cases[] = {
-	{ "one sample", 1, { 42 }, { 1, 42, 42, 42, 42, 42, 42, 0 } },
-	{ "two samples", 2, { 10, 20 }, { 2, 10, 10, 20, 20, 20, 15, 5 } },
+	{ "one sample", 1, { 42 }, { 1, 42, 42, 42, 42, 42, 42, 0, 42, 42 } },
+	{ "two samples", 2, { 10, 20 }, { 2, 10, 10, 20, 20, 20, 15, 5, 20, 20 } },
 	{ "unsorted 1..10", 10, { 7, 3, 10, 1, 9, 2, 8, 4, 6, 5 },
-	  { 10, 1, 5, 9, 10, 10, 6, 2 } },	/* mean 5.5 rounds up; sd 2.87 */
-	{ "all equal", 5, { 9, 9, 9, 9, 9 }, { 5, 9, 9, 9, 9, 9, 9, 0 } },
+	  { 10, 1, 5, 9, 10, 10, 6, 2, 10, 10 } },	/* mean 5.5 rounds up; sd 2.87 */
+	{ "all equal", 5, { 9, 9, 9, 9, 9 }, { 5, 9, 9, 9, 9, 9, 9, 0, 9, 9 } },
 	{ "one outlier", 10, { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1000 },
-	  { 10, 1, 1, 1, 1000, 1000, 101, 299 } },
+	  { 10, 1, 1, 1, 1000, 1000, 101, 299, 1000, 1000 } },
 	{ "extremes of u32", 2, { 0, 4294967295U },
-	  { 2, 0, 0, 4294967295U, 4294967295U, 4294967295U, 2147483648U, 2147483647U } },
+	  { 2, 0, 0, 4294967295U, 4294967295U, 4294967295U, 2147483648U, 2147483647U,
+	    4294967295U, 4294967295U } },
 	{ "twelve, p90 and p99 ranks", 12, { 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1 },
-	  { 12, 1, 6, 11, 12, 12, 7, 3 } },
+	  { 12, 1, 6, 11, 12, 12, 7, 3, 12, 12 } },
 };
+
+/* field by field (not the padding); what differs is printed */
+static bool same_stats(const struct dmademo_stats *st, const struct dmademo_stats *w)
+{
+	bool same = st->n == w->n && st->min == w->min && st->p50 == w->p50 &&
+		    st->p90 == w->p90 && st->p99 == w->p99 && st->max == w->max &&
+		    st->mean == w->mean && st->stddev == w->stddev &&
+		    st->p999 == w->p999 && st->p9999 == w->p9999;
+
+	if (!same)
+		printf("#   got n=%llu min=%u p50=%u p90=%u p99=%u max=%u mean=%u sd=%u p99.9=%u p99.99=%u\n",
+		       (unsigned long long)st->n, st->min, st->p50, st->p90, st->p99, st->max,
+		       st->mean, st->stddev, st->p999, st->p9999);
+	return same;
+}
 
 static void test_stats(void)
 {
@@ -274,12 +291,7 @@ static void test_stats(void)
 
 		memcpy(v, stats_cases[i].v, sizeof(v));
 		dmademo_stats_compute(v, stats_cases[i].n, &st);
-		ok(!memcmp(&st, &stats_cases[i].want, sizeof(st)), "stats: %s",
-		   stats_cases[i].name);
-		if (memcmp(&st, &stats_cases[i].want, sizeof(st)))
-			printf("#   got n=%u min=%u p50=%u p90=%u p99=%u max=%u mean=%u sd=%u\n",
-			       st.n, st.min, st.p50, st.p90, st.p99, st.max,
-			       st.mean, st.stddev);
+		ok(same_stats(&st, &stats_cases[i].want), "stats: %s", stats_cases[i].name);
 	}
 
 	memset(&st, 0xff, sizeof(st));
@@ -299,6 +311,114 @@ static void test_percentile_large(void)
 	dmademo_stats_compute(v, 1000, &st);
 	ok(st.p50 == 500 && st.p90 == 900 && st.p99 == 990 && st.mean == 501 &&
 	   st.stddev == 288, "stats: %s", "1000 samples: p50 500, p90 900, p99 990, sd 288");
+}
+
+/* histograms */
+
+static const struct {
+	u32 v;
+	unsigned int bucket;
+	u64 lo, hi;
+} hist_cases[] = {
+	{ 0, 0, 0, 1 },
+	{ 127, 127, 127, 128 },		/* the last bucket one value wide */
+	{ 128, 128, 128, 130 },		/* the first two wide */
+	{ 129, 128, 128, 130 },
+	{ 255, 191, 254, 256 },
+	{ 256, 192, 256, 260 },
+	{ 1000, 317, 1000, 1008 },
+	{ 1U << 31, 1664, 1U << 31, (1U << 31) + (1U << 25) },
+	{ 4294967295U, 1727, 4261412864U, 1ULL << 32 },	/* the last bucket */
+};
+
+static void test_hist_buckets(void)
+{
+	unsigned int i;
+	u64 lo, hi, prev_hi = 0;
+	bool good = true;
+
+	for (i = 0; i < sizeof(hist_cases) / sizeof(hist_cases[0]); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%u in bucket %u, [%llu, %llu)", hist_cases[i].v,
+			 hist_cases[i].bucket, (unsigned long long)hist_cases[i].lo,
+			 (unsigned long long)hist_cases[i].hi);
+		dmademo_hist_bounds(dmademo_hist_bucket(hist_cases[i].v), &lo, &hi);
+		ok(dmademo_hist_bucket(hist_cases[i].v) == hist_cases[i].bucket &&
+		   lo == hist_cases[i].lo && hi == hist_cases[i].hi, "hist: %s", name);
+	}
+	/* the buckets tile 0..2^32 in order, each at most 1/64 of its values wide */
+	for (i = 0; i < DMADEMO_HIST_BUCKETS; i++) {
+		dmademo_hist_bounds(i, &lo, &hi);
+		good &= lo == prev_hi && hi > lo && (hi - lo == 1 || (hi - lo) * 64 <= lo);
+		good &= dmademo_hist_bucket(lo) == i && dmademo_hist_bucket(hi - 1) == i;
+		prev_hi = hi;
+	}
+	ok(good && prev_hi == 1ULL << 32, "hist: %s",
+	   "1728 buckets tile 0..2^32, none wider than 1/64 of its values");
+}
+
+/* 1..N, once each: every percentile within 1/128 of the exact one */
+static void test_hist_error(void)
+{
+	static struct dmademo_hist h;
+	struct dmademo_stats st;
+	u32 i, p, want, got, worst = 0;	/* in 1/100000 */
+
+	dmademo_hist_init(&h);
+	for (i = 1; i <= 1000000; i++)
+		dmademo_hist_add(&h, i * 37);
+	for (p = 1; p <= 10000; p++) {
+		want = (u32)dmademo_rank(1000000, p) * 37;
+		got = dmademo_hist_value_at(&h, p);
+		worst = max_t(u32, worst, (u64)(got > want ? got - want : want - got) * 100000 / want);
+	}
+	ok(worst <= 100000 / 128, "hist: %s",
+	   "a million values: every p0.01..p100 within 1/128 of the exact one");
+	dmademo_hist_stats(&h, &st);
+	/* mean 37 * 500000.5, sd 37 * sqrt((10^12 - 1) / 12) = 10680979.98 */
+	ok(st.n == 1000000 && st.min == 37 && st.max == 37000000 && st.mean == 18500019 &&
+	   st.stddev == 10680979, "hist: %s", "n, min, max, mean and sd exact");
+}
+
+static void test_hist_merge_overflow(void)
+{
+	static struct dmademo_hist a, b, all;
+	struct dmademo_stats st;
+	u32 i;
+
+	dmademo_hist_init(&a);
+	dmademo_hist_init(&b);
+	dmademo_hist_init(&all);
+	for (i = 0; i < 1000; i++) {
+		dmademo_hist_add(i % 3 ? &a : &b, i * i);
+		dmademo_hist_add(&all, i * i);
+	}
+	dmademo_hist_merge(&a, &b);
+	ok(!memcmp(&a, &all, sizeof(a)), "hist: %s", "two merged are the histogram of both");
+	dmademo_hist_init(&b);
+	dmademo_hist_merge(&a, &b);
+	ok(!memcmp(&a, &all, sizeof(a)), "hist: %s", "merging an empty one changes nothing");
+
+	/* (2^32 - 1)^2 twice carries out of 64 bits: the sum of squares is 128 */
+	dmademo_hist_init(&a);
+	for (i = 0; i < 4; i++)
+		dmademo_hist_add(&a, i < 2 ? 4294967295U : 0);
+	dmademo_hist_stats(&a, &st);
+	ok(a.sq_hi == 1 && st.mean == 2147483648U && st.stddev == 2147483647U &&
+	   st.p50 == 0 && st.max == 4294967295U && st.p9999 == 4278190079U, "hist: %s",
+	   "two of 2^32 - 1 and two 0: sd 2^31 - 1, the square sum past 64 bits");
+	dmademo_hist_init(&b);
+	for (i = 0; i < 3; i++)
+		dmademo_hist_add(&b, 4294967295U);
+	dmademo_hist_merge(&a, &b);
+	/* 5 * (2^32 - 1)^2 = 4 * 2^64 + (2^64 - 5 * 2^33 + 5) */
+	ok(a.sq_hi == 4 && a.n == 7 && a.count[1727] == 5, "hist: %s",
+	   "a merge carries the square sum too");
+	dmademo_hist_init(&a);
+	dmademo_hist_stats(&a, &st);
+	ok(!st.n && !st.min && !st.max && !st.p50 && !dmademo_hist_value_at(&a, 5000),
+	   "hist: %s", "empty gives zeros");
 }
 
 static void test_mbps(void)
@@ -369,6 +489,9 @@ int main(void)
 	test_names();
 	test_stats();
 	test_percentile_large();
+	test_hist_buckets();
+	test_hist_error();
+	test_hist_merge_overflow();
 	test_mbps();
 	test_shuffle();
 	printf("%d passed, %d failed\n", passed, failed);

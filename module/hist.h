@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Log-linear latency histograms: fixed memory however long a run is.
+ *
+ * Values below 128 ns have a bucket each; above, every power of two is cut
+ * into 64 buckets of equal width, so a bucket is never wider than 1/64 of
+ * the values it holds and a percentile read from it is within 1/128 of the
+ * true one (the bucket's middle). Count, min, max, sum and the sum of
+ * squares are kept exactly, so mean and standard deviation are exact.
+ *
+ * Plain C: builds into the module and, with tests/host/kshim.h, into the
+ * host unit tests and fuzzers.
+ */
+#ifndef DMADEMO_HIST_H
+#define DMADEMO_HIST_H
+
+#ifdef __KERNEL__
+#include <linux/bitops.h>
+#endif
+#include "stats.h"
+
+#define DMADEMO_HIST_SUB_BITS	6
+#define DMADEMO_HIST_SUB	(1U << DMADEMO_HIST_SUB_BITS)
+/* 0..127 one each, then 64 for each power of two from 2^7 to 2^31 */
+#define DMADEMO_HIST_BUCKETS	((32 - DMADEMO_HIST_SUB_BITS + 1) * DMADEMO_HIST_SUB)
+
+struct dmademo_hist {
+	u64 n;
+	u32 min, max;
+	u64 sum;
+	u64 sq_hi, sq_lo;		/* the sum of squares, 128 bits */
+	u64 count[DMADEMO_HIST_BUCKETS];
+};
+
+void dmademo_hist_init(struct dmademo_hist *h);
+
+/* the bucket of value v */
+static inline unsigned int dmademo_hist_bucket(u32 v)
+{
+	unsigned int shift;
+
+	if (v < 2 * DMADEMO_HIST_SUB)
+		return v;
+	/* v >> shift is in 64..127: the sub-bucket, after `shift` rows of 64 */
+	shift = fls(v) - DMADEMO_HIST_SUB_BITS - 1;
+	return shift * DMADEMO_HIST_SUB + (v >> shift);
+}
+
+/* the values [*lo, *hi) that bucket i holds */
+void dmademo_hist_bounds(unsigned int i, u64 *lo, u64 *hi);
+
+static inline void dmademo_hist_add(struct dmademo_hist *h, u32 v)
+{
+	u64 sq = (u64)v * v;
+
+	h->count[dmademo_hist_bucket(v)]++;
+	h->n++;
+	h->sum += v;
+	h->sq_lo += sq;
+	h->sq_hi += h->sq_lo < sq;
+	if (v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+}
+
+/* dst += src: the histogram of both sets of values */
+void dmademo_hist_merge(struct dmademo_hist *dst, const struct dmademo_hist *src);
+
+/*
+ * The value at nearest rank per10k / 10000 of the values (per10k in
+ * 0..10000): the middle of its bucket, within the values seen; 0 if empty.
+ */
+u32 dmademo_hist_value_at(const struct dmademo_hist *h, u32 per10k);
+
+/* *st from the histogram: the same fields dmademo_stats_compute() fills */
+void dmademo_hist_stats(const struct dmademo_hist *h, struct dmademo_stats *st);
+
+#endif /* DMADEMO_HIST_H */
