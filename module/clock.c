@@ -2,12 +2,13 @@
 /*
  * What the clock costs and how fine it is, what a phase adds to what it
  * times, and what the timed loop's own bookkeeping costs per transfer:
- * measured once at load, shown in info.
+ * measured at load and again at every start, shown in info.
  */
 #include "dmademo.h"
 
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/smp.h>
 
 #include "strategy.h"
 

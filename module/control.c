@@ -347,6 +347,8 @@ int dmademo_start(void)
 			return ret;
 		}
 	}
+	/* info's costs as the host is now: a board's clocks move, an emulator's host too */
+	dmademo_measure_clock();
 	t = kthread_create(dmademo_thread, res, KBUILD_MODNAME);
 	if (IS_ERR(t)) {
 		if (res->map_only)

@@ -118,9 +118,12 @@ fi
 PM=/lib/modules/plainmap.ko
 if [ -f "$PM" ] && [ "$BUS" = pci ] && ! dbg_active; then
 	set_knobs strategy=streaming sizes=4K iterations=2000 warmup=200 touch=0 dma_bits=64
-	h= p=
+	h= p= k=
 	for i in 1 2 3 4 5; do
 		run_wait > /dev/null
+		# each of the two phases holds what a phase adds to what it times (a clock
+		# read and the call into the strategy), which start measured for this run
+		k="$k $((2 * $(info phase_ns)))"
 		# the median of to_dev + to_cpu over the samples
 		h="$h $(awk -F, 'NR > 1 { print $5 + $9 }' "$D/results" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
 		if insmod "$PM" bus=$BUS dev=$DEV size=4096 iterations=2000; then
@@ -128,19 +131,18 @@ if [ -f "$PM" ] && [ "$BUS" = pci ] && ! dbg_active; then
 			rmmod plainmap
 		fi
 	done
-	# each of the two phases holds what a phase adds to what it times (a
-	# clock read and the call into the strategy), which info measured
-	K=$((2 * $(info phase_ns)))
-	# ratio K: the median over the five pairs of (dmademo - K) / plain; H and P the pair's figures
+	# ratio 1|0: the median over the five pairs of (dmademo - its run's K) / plain, or
+	# of dmademo / plain; H, P and K the pair's figures
 	ratio() {
-		echo "$h" "$p" | awk -v k="$1" '{ n = NF / 2; for (i = 1; i <= n; i++) if ($(n + i) > 0)
-			printf "%.4f %s %s\n", ($i - k) / $(n + i), $i, $(n + i) }' | sort -n | sed -n 3p
+		echo "$h" "$p" "$k" | awk -v less="$1" '{ n = NF / 3; for (i = 1; i <= n; i++) if ($(n + i) > 0)
+			printf "%.4f %s %s %s\n", ($i - less * $(2 * n + i)) / $(n + i), $i, $(n + i), $(2 * n + i) }' |
+			sort -n | sed -n 3p
 	}
-	set -- $(ratio "$K")
-	R=${1:-0} H=${2:-} P=${3:-}
+	set -- $(ratio 1)
+	R=${1:-0} H=${2:-} P=${3:-} K=${4:-0}
 	set -- $(ratio 0)
 	R0=${1:-0}
-	note "yardstick: dmademo to_dev + to_cpu medians$h ns; plain loop$p ns; two phases' own cost $K ns"
+	note "yardstick: dmademo to_dev + to_cpu medians$h ns; plain loop$p ns; two phases' own cost$k ns"
 	echo "device=$DEV path=$(info dma_path) dmademo_ns=$H plain_ns=$P phases_ns=$K runs_dmademo=${h# } runs_plain=${p# }" >> "$OUT/yardstick.txt"
 	within() { awk -v r="${1:-0}" 'BEGIN { exit !(r >= 0.75 && r <= 1.25) }'; }
 	check "streaming 4 KiB map + unmap: dmademo's less its two phases' own cost ($K ns) over the plain loop's, the median of five pairs ($R: ${H:-?} against ${P:-?} ns), within 25% of 1" \
