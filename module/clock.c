@@ -50,25 +50,45 @@ static u32 clock_resolution(void)
 	return res == U64_MAX ? 0 : res;
 }
 
-/* the timed loop's own bookkeeping per transfer: timestamps and a sample */
-static u32 bookkeeping_cost(void)
+/* where bookkeeping_cost() records: a sample each, as record() does, or a histogram */
+static struct dmademo_sample clock_samples[CLOCK_LOOPS];
+static struct dmademo_hist clock_hist;	/* one for all phases: each add costs the same */
+
+/*
+ * The timed loop's own bookkeeping per transfer: timestamps and a stored
+ * sample, or timestamps and a value into each phase's histogram.
+ */
+static u32 bookkeeping_cost(bool hist)
 {
-	struct dmademo_sample smp;
+	u64 ns[DMADEMO_NR_PHASES] = { 0 };
 	u64 t0, t1, prev, t = 0, best = U64_MAX;
+	struct dmademo_sample *smp;
 	unsigned int b, i;
 	int p;
 
+	dmademo_hist_init(&clock_hist);
 	for (b = 0; b < CLOCK_BATCHES; b++) {
 		t0 = ktime_get_ns();
 		for (i = 0; i < CLOCK_LOOPS; i++) {
 			prev = ktime_get_ns();
 			for (p = 0; p < DMADEMO_TOTAL; p++) {
 				t = ktime_get_ns();
-				smp.ns[p] = t - prev;
+				ns[p] = t - prev;
 				prev = t;
 			}
-			smp.ns[DMADEMO_TOTAL] = t - t0;
-			WRITE_ONCE(clock_sink, smp.ns[i % DMADEMO_NR_PHASES]);
+			ns[DMADEMO_TOTAL] = t - t0;
+			if (hist) {
+				for (p = 0; p < DMADEMO_NR_PHASES; p++)
+					dmademo_hist_add(&clock_hist, min_t(u64, ns[p], U32_MAX));
+				continue;
+			}
+			smp = &clock_samples[i];
+			for (p = 0; p < DMADEMO_NR_PHASES; p++)
+				smp->ns[p] = min_t(u64, ns[p], U32_MAX);
+			smp->step = b;
+			smp->cpu = raw_smp_processor_id();
+			smp->irq_cpu = smp->cpu;
+			smp->ok = true;
 		}
 		t1 = ktime_get_ns();
 		best = min(best, t1 - t0);
@@ -115,5 +135,6 @@ void dmademo_measure_clock(void)
 	dmademo.ktime_ns = clock_cost();
 	dmademo.ktime_res_ns = clock_resolution();
 	dmademo.phase_ns = phase_cost();
-	dmademo.overhead_ns = bookkeeping_cost();
+	dmademo.overhead_ns = bookkeeping_cost(false);
+	dmademo.overhead_hist_ns = bookkeeping_cost(true);
 }

@@ -49,6 +49,8 @@ static void dmademo_result_release(struct kref *ref)
 	put_device(res->dev);
 	kvfree(res->text);
 	kvfree(res->evict);
+	kvfree(res->thread_hists);
+	kvfree(res->hists);
 	kvfree(res->scratch);
 	kvfree(res->samples);
 	kvfree(res->steps);
@@ -83,32 +85,62 @@ static void dmademo_schedule(struct dmademo_result *res)
 	}
 }
 
+/* Histograms: a cell's phases and, for threads > 1, each thread's; empty. */
+static int dmademo_hists_alloc(struct dmademo_result *res, const struct dmademo_params *p)
+{
+	unsigned int i, nr = res->nr_cells * DMADEMO_NR_PHASES;
+
+	res->hists = kvmalloc_array(nr, sizeof(*res->hists), GFP_KERNEL | __GFP_NOWARN);
+	if (!res->hists)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		dmademo_hist_init(&res->hists[i]);
+	if (p->threads < 2)
+		return 0;
+	nr = p->threads * DMADEMO_NR_PHASES;
+	res->thread_hists = kvmalloc_array(nr, sizeof(*res->thread_hists),
+					   GFP_KERNEL | __GFP_NOWARN);
+	if (!res->thread_hists)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		dmademo_hist_init(&res->thread_hists[i]);
+	return 0;
+}
+
+/* capacity: samples to keep (recording samples), 0 for histograms */
 static struct dmademo_result *dmademo_result_alloc(const struct dmademo_params *p,
 						   unsigned int nr_cells, u32 capacity)
 {
+	bool hist = p->record == DMADEMO_RECORD_HISTOGRAM;
 	struct dmademo_result *res;
 	unsigned int i, j, k = 0;
 
 	res = kzalloc(struct_size(res, cells, nr_cells), GFP_KERNEL);
 	if (!res)
 		return NULL;
+	kref_init(&res->ref);
 	res->nr_cells = nr_cells;
 	res->nr_steps = nr_cells * p->rounds;
 	res->steps = kvcalloc(res->nr_steps, sizeof(*res->steps), GFP_KERNEL);
-	res->samples = kvcalloc(capacity, sizeof(*res->samples),
-				GFP_KERNEL | __GFP_NOWARN);
-	res->scratch = kvcalloc(p->iterations * p->rounds * p->threads, sizeof(*res->scratch),
-				GFP_KERNEL | __GFP_NOWARN);
-	if (p->cold)
+	if (!res->steps)
+		goto fail;
+	if (hist) {
+		if (dmademo_hists_alloc(res, p))
+			goto fail;
+	} else {
+		res->samples = kvcalloc(capacity, sizeof(*res->samples),
+					GFP_KERNEL | __GFP_NOWARN);
+		res->scratch = kvcalloc(p->iterations * p->rounds * p->threads,
+					sizeof(*res->scratch), GFP_KERNEL | __GFP_NOWARN);
+		if (!res->samples || !res->scratch)
+			goto fail;
+	}
+	if (p->cold) {
 		res->evict = kvzalloc(DMADEMO_EVICT_BYTES, GFP_KERNEL | __GFP_NOWARN);
-	if (!res->steps || !res->samples || !res->scratch ||
-	    (p->cold && !res->evict)) {
-		kref_init(&res->ref);
-		dmademo_result_put(res);
-		return NULL;
+		if (!res->evict)
+			goto fail;
 	}
 
-	kref_init(&res->ref);
 	mutex_init(&res->text_lock);
 	res->params = *p;
 	res->capacity = capacity;
@@ -122,6 +154,10 @@ static struct dmademo_result *dmademo_result_alloc(const struct dmademo_params *
 	}
 	dmademo_schedule(res);
 	return res;
+
+fail:
+	dmademo_result_put(res);
+	return NULL;
 }
 
 /*
@@ -230,10 +266,17 @@ static int dmademo_check_params(const struct dmademo_params *p, u64 samples)
 	unsigned int i;
 	int ret;
 
-	if (samples > DMADEMO_MAX_SAMPLES) {
+	if (p->record == DMADEMO_RECORD_SAMPLES && samples > DMADEMO_MAX_SAMPLES) {
 		dmademo_set_state(DMADEMO_FAILED, -E2BIG,
 				  "%llu samples asked for, at most %u per run",
 				  samples, DMADEMO_MAX_SAMPLES);
+		return -E2BIG;
+	}
+	/* the status counts transfers in 32 bits */
+	if (!p->duration_ms && samples > U32_MAX) {
+		dmademo_set_state(DMADEMO_FAILED, -E2BIG,
+				  "%llu transfers asked for, at most %u per run",
+				  samples, U32_MAX);
 		return -E2BIG;
 	}
 	if (steps > U16_MAX) {
@@ -316,6 +359,7 @@ int dmademo_start(void)
 	u64 samples = (u64)nr_cells * p->iterations * p->rounds * p->threads;
 	struct dmademo_result *res;
 	struct task_struct *t;
+	bool hist;
 	int ret;
 
 	lockdep_assert_held(&dmademo.lock);
@@ -327,10 +371,15 @@ int dmademo_start(void)
 	if (ret)
 		return ret;
 
-	res = dmademo_result_alloc(p, nr_cells, samples);
+	hist = p->record == DMADEMO_RECORD_HISTOGRAM;
+	res = dmademo_result_alloc(p, nr_cells, hist ? 0 : samples);
 	if (!res) {
-		dmademo_set_state(DMADEMO_FAILED, -ENOMEM,
-				  "cannot allocate %llu samples", samples);
+		if (hist)
+			dmademo_set_state(DMADEMO_FAILED, -ENOMEM,
+					  "cannot allocate the histograms of %u cells", nr_cells);
+		else
+			dmademo_set_state(DMADEMO_FAILED, -ENOMEM,
+					  "cannot allocate %llu samples", samples);
 		return -ENOMEM;
 	}
 	res->map_only = dmademo.bound;
@@ -369,9 +418,14 @@ int dmademo_start(void)
 	WRITE_ONCE(dmademo.done, 0);
 	WRITE_ONCE(dmademo.errors, 0);
 	WRITE_ONCE(dmademo.skipped, skipped);
-	WRITE_ONCE(dmademo.total, (u32)(samples - (u64)skipped * p->iterations * p->rounds *
-					p->threads));
+	/* a run bounded by time counts its transfers, but cannot know how many */
+	WRITE_ONCE(dmademo.total, p->duration_ms ? 0 :
+		   (u32)(samples - (u64)skipped * p->iterations * p->rounds * p->threads));
 	dmademo.seed = res->seed;
+	dmademo.step_ms = p->duration_ms;
+	dmademo.total_ms = (u64)p->duration_ms * p->rounds * (nr_cells - skipped);
+	dmademo.elapsed_ms = 0;
+	dmademo.step_start_ns = 0;
 	spin_unlock(&dmademo.status_lock);
 	dmademo_set_state(DMADEMO_RUNNING, 0, NULL);
 	dmademo_pass_fail_nth(t);

@@ -10,6 +10,8 @@
 #include <linux/debugfs.h>
 #include <linux/cpumask.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -118,6 +120,8 @@ static const struct dmademo_knob knobs[] = {
 	KNOB("threads", KNOB_U32, threads, 1, DMADEMO_MAX_THREADS),
 	KNOB_NAMES("direction", direction, dmademo_direction_names,
 		   DMADEMO_NR_DIRECTIONS),
+	KNOB_NAMES("record", record, dmademo_record_names, DMADEMO_NR_RECORDS),
+	KNOB("duration_ms", KNOB_U32, duration_ms, 0, DMADEMO_MAX_DURATION_MS),
 };
 
 static u32 *knob_u32(struct dmademo_params *p, const struct dmademo_knob *k)
@@ -421,7 +425,8 @@ static void status_print(struct seq_file *m)
 {
 	enum dmademo_state state;
 	char reason[sizeof(dmademo.reason)];
-	u32 done, total, errors, skipped, seed;
+	u32 done, total, errors, skipped, seed, step_ms;
+	u64 elapsed_ms, total_ms;
 	int error;
 
 	spin_lock(&dmademo.status_lock);
@@ -434,10 +439,19 @@ static void status_print(struct seq_file *m)
 	skipped = READ_ONCE(dmademo.skipped);
 	seed = dmademo.seed;
 	strscpy(reason, dmademo.reason, sizeof(reason));
+	step_ms = dmademo.step_ms;
+	total_ms = dmademo.total_ms;
+	elapsed_ms = dmademo.elapsed_ms;
+	if (state == DMADEMO_RUNNING && dmademo.step_start_ns)
+		elapsed_ms += min_t(u64, step_ms, div_u64(ktime_get_ns() - dmademo.step_start_ns,
+							  NSEC_PER_MSEC));
 	spin_unlock(&dmademo.status_lock);
 
 	seq_printf(m, "state=%s done=%u total=%u errors=%u skipped=%u seed=%u",
 		   state_names[state], done, total, errors, skipped, seed);
+	/* runs bounded by time: their progress by time, of every step's */
+	if (step_ms)
+		seq_printf(m, " elapsed_ms=%llu duration_ms=%llu", elapsed_ms, total_ms);
 	if (state == DMADEMO_FAILED)
 		seq_printf(m, " error=%s (%pe)", reason, ERR_PTR(error));
 	seq_putc(m, '\n');
@@ -477,5 +491,6 @@ void dmademo_debugfs_init(void)
 	dmademo_info_create(dir);
 	debugfs_create_file("results", 0400, dir, NULL, &dmademo_results_fops);
 	debugfs_create_file("summary", 0400, dir, NULL, &dmademo_summary_fops);
+	debugfs_create_file("histogram", 0400, dir, NULL, &dmademo_histogram_fops);
 	dmademo.dir = dir;
 }

@@ -259,6 +259,7 @@ static int info_show(struct seq_file *m, void *v)
 	seq_printf(m, "ktime_res_ns=%u\n", dmademo.ktime_res_ns);
 	seq_printf(m, "phase_ns=%u\n", dmademo.phase_ns);
 	seq_printf(m, "overhead_ns=%u\n", dmademo.overhead_ns);
+	seq_printf(m, "overhead_hist_ns=%u\n", dmademo.overhead_hist_ns);
 	seq_printf(m, "max_samples=%u\n", DMADEMO_MAX_SAMPLES);
 	seq_printf(m, "max_size=%u\n", DMADEMO_MAX_SIZE);
 	seq_printf(m, "max_depth=%u\n", DMADEMO_MAX_DEPTH);

@@ -22,6 +22,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include "hist.h"
 #include "parse.h"
 #include "stats.h"
 
@@ -34,6 +35,7 @@
 #define DMADEMO_MAX_TIMEOUT_MS	60000U
 #define DMADEMO_COPY_MAX	PAGE_SIZE
 #define DMADEMO_MAX_THREADS	1024U	/* and no more than the CPUs online */
+#define DMADEMO_MAX_DURATION_MS	86400000U	/* a day per step */
 
 /*
  * The phases of one transfer, in the order of the results columns. Each
@@ -86,6 +88,8 @@ struct dmademo_params {
 	u32 dma_bits;		/* map-only: the bound device's mask for the run; 0: its own */
 	u32 direction;		/* map-only: enum dmademo_direction */
 	u32 threads;		/* map-only: loops at once, on CPUs of their own */
+	u32 record;		/* enum dmademo_record */
+	u32 duration_ms;	/* a step's length after its warmup; 0: iterations */
 };
 
 /* One recorded transfer. Times saturate at U32_MAX ns (4.29 s). */
@@ -101,8 +105,8 @@ struct dmademo_sample {
 struct dmademo_cell {
 	u8 strategy;
 	u32 size;
-	u32 n;			/* transfers that completed and verified */
-	u32 failed;		/* recorded transfers left out of the statistics */
+	u64 n;			/* transfers that completed and verified */
+	u64 failed;		/* recorded transfers left out of the statistics */
 	u32 steps_left;		/* rounds still to run */
 	u64 wall_ns;		/* summed over its steps */
 	bool need_sync;		/* dma_need_sync() on its streaming handles */
@@ -117,8 +121,8 @@ struct dmademo_cell {
 struct dmademo_step {
 	u16 cell;
 	u16 round;
-	u32 first;		/* index of its first sample */
-	u32 n;			/* samples recorded */
+	u32 first;		/* index of its first sample (recording samples) */
+	u64 n;			/* transfers recorded */
 };
 
 /*
@@ -139,6 +143,9 @@ struct dmademo_result {
 	u32 capacity;
 	struct dmademo_sample *samples;
 	u32 *scratch;			/* one phase of one cell, for sorting */
+	/* recording histograms: a cell's phases, and each thread's for a step */
+	struct dmademo_hist *hists;	/* [cell][phase] */
+	struct dmademo_hist *thread_hists;	/* [thread][phase], threads > 1 */
 	void *evict;			/* for cold runs: larger than any cache */
 	struct mutex text_lock;		/* renders text once */
 	char *text;			/* results as CSV, once the run has ended */
@@ -167,6 +174,11 @@ struct dmademo {
 	char reason[160];
 	u32 done, total, errors, skipped; /* WRITE_ONCE() by the run thread */
 	u32 seed;
+	/* runs bounded by time (duration_ms): their progress by time */
+	u32 step_ms;			/* the run's duration_ms; 0: not such a run */
+	u64 total_ms;			/* of all its steps */
+	u64 elapsed_ms;			/* of the steps before this one */
+	u64 step_start_ns;		/* of this step's first recorded transfer; 0: not yet */
 	/* buffers that a channel that could not be stopped may still write */
 	struct list_head stuck;		/* freed when it is released */
 	bool chan_stuck;		/* also read with READ_ONCE() */
@@ -176,7 +188,7 @@ struct dmademo {
 	void *copy_buf;			/* what "copy" last copied */
 	size_t copy_len;
 
-	u32 ktime_ns, ktime_res_ns, phase_ns, overhead_ns;
+	u32 ktime_ns, ktime_res_ns, phase_ns, overhead_ns, overhead_hist_ns;
 	struct dentry *dir;
 };
 
@@ -223,5 +235,6 @@ void dmademo_mmap_exit(void);
 extern const char * const dmademo_phase_names[DMADEMO_NR_PHASES];
 extern const struct file_operations dmademo_results_fops;
 extern const struct file_operations dmademo_summary_fops;
+extern const struct file_operations dmademo_histogram_fops;
 
 #endif /* DMADEMO_H */

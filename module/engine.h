@@ -31,11 +31,13 @@ struct dmademo_loop {
 	struct dmademo_run r;		/* its own copy: seed, fault, engine */
 	struct dmademo_step *st;
 	struct dmademo_cell *c;
-	struct dmademo_sample *out;	/* where its samples go */
+	struct dmademo_sample *out;	/* where its samples go, or */
+	struct dmademo_hist *hist;	/* its phases' histograms */
 	bool publish;			/* alone: each row is published as it is recorded */
 	bool first;			/* to find out whether its mappings need syncing */
 	bool need_sync;
-	u32 n, errors;			/* samples recorded; of them, not verified */
+	u64 n;				/* transfers recorded */
+	u32 errors;			/* of them, not verified */
 	u32 segments;
 	u64 start_ns, end_ns;		/* of its first and last recorded transfer */
 	int ret;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The results of a run as CSV: "results", a row per recorded transfer in
- * the order they ran, and "summary", a row per (strategy, size, phase).
+ * the order they ran (none when it recorded histograms), "summary", a row
+ * per (strategy, size, phase), and "histogram", a row per non-empty bucket
+ * of each (strategy, size, phase).
  * Columns are only ever appended, so that every reader of an older file
  * still reads a newer one.
  */
@@ -41,6 +43,9 @@ static void *results_start(struct seq_file *m, loff_t *pos)
 {
 	struct dmademo_result *res = m->private;
 
+	/* recording histograms: no rows, not even the header (results_open) */
+	if (res && res->hists)
+		return NULL;
 	if (!*pos)
 		return SEQ_START_TOKEN;
 	/* rows are published whole: the count is stored after the row */
@@ -204,6 +209,10 @@ static int results_open(struct inode *inode, struct file *file)
 	}
 	m = file->private_data;
 	m->private = res;
+	if (res && res->hists) {
+		pr_info_ratelimited("results: empty: the last run recorded histograms (record=histogram), in histogram\n");
+		return 0;
+	}
 	if (res && ended) {
 		mutex_lock(&res->text_lock);
 		if (!res->text)
@@ -305,7 +314,7 @@ static int summary_show(struct seq_file *m, void *v)
 				   s->stddev);
 			seq_put_mbps(m, c->size, s->p50);
 			seq_put_mbps(m, (u64)c->size * (c->n + c->failed), c->wall_ns);
-			seq_printf(m, ",%u,%d,%u\n", c->failed, c->need_sync, c->segments);
+			seq_printf(m, ",%llu,%d,%u\n", c->failed, c->need_sync, c->segments);
 		}
 	}
 	for (i = 0; i < res->nr_cells; i++) {
@@ -348,4 +357,135 @@ const struct file_operations dmademo_summary_fops = {
 	.read = seq_read,
 	.llseek = seq_lseek,
 	.release = summary_release,
+};
+
+/*
+ * histogram: a row per non-empty bucket of each phase of each cell that has
+ * its statistics, in the order of summary: the run's histograms or, when
+ * it recorded samples, histograms of its samples that verified. Each
+ * position is a (cell, phase); its rows are one record.
+ */
+#define HISTOGRAM_HEADER	"strategy,size,phase,lo_ns,hi_ns,count\n"
+
+struct histogram_file {
+	struct dmademo_result *res;
+	unsigned int idx;		/* the (cell, phase) being shown */
+	struct dmademo_hist tmp;
+};
+
+static void *histogram_start(struct seq_file *m, loff_t *pos)
+{
+	struct histogram_file *f = m->private;
+
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	if (!f->res || *pos > (loff_t)f->res->nr_cells * DMADEMO_NR_PHASES)
+		return NULL;
+	f->idx = *pos - 1;
+	return f;
+}
+
+static void *histogram_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return histogram_start(m, pos);
+}
+
+/* the histogram of phase p of cell c, from the samples that verified */
+static void histogram_of_samples(const struct dmademo_result *res, unsigned int ci, int p,
+				 struct dmademo_hist *h)
+{
+	unsigned int i;
+	u32 j;
+
+	dmademo_hist_init(h);
+	for (i = 0; i < res->nr_steps; i++) {
+		const struct dmademo_step *st = &res->steps[i];
+
+		if (st->cell != ci)
+			continue;
+		for (j = 0; j < st->n; j++) {
+			const struct dmademo_sample *smp = &res->samples[st->first + j];
+
+			if (smp->ok)
+				dmademo_hist_add(h, smp->ns[p]);
+		}
+	}
+}
+
+static int histogram_show(struct seq_file *m, void *v)
+{
+	struct histogram_file *f = m->private;
+	const struct dmademo_result *res = f->res;
+	unsigned int idx, i;
+	const struct dmademo_cell *c;
+	const struct dmademo_hist *h;
+	u64 lo, hi;
+	int p;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, HISTOGRAM_HEADER);
+		return 0;
+	}
+	idx = f->idx;
+	c = &res->cells[idx / DMADEMO_NR_PHASES];
+	p = idx % DMADEMO_NR_PHASES;
+	/* pairs with the run thread's release: histograms before the flag */
+	if (!smp_load_acquire(&c->ready) || !c->n)
+		return 0;
+	if (res->hists) {
+		h = &res->hists[idx];
+	} else {
+		histogram_of_samples(res, c - res->cells, p, &f->tmp);
+		h = &f->tmp;
+	}
+	for (i = 0; i < DMADEMO_HIST_BUCKETS; i++) {
+		if (!h->count[i])
+			continue;
+		dmademo_hist_bounds(i, &lo, &hi);
+		seq_printf(m, "%s,%u,%s,%llu,%llu,%llu\n", dmademo_strategy_names[c->strategy],
+			   c->size, dmademo_phase_names[p], lo, hi, h->count[i]);
+	}
+	return 0;
+}
+
+static const struct seq_operations histogram_sops = {
+	.start = histogram_start,
+	.next = histogram_next,
+	.stop = results_stop,
+	.show = histogram_show,
+};
+
+static int histogram_open(struct inode *inode, struct file *file)
+{
+	struct histogram_file *f;
+	struct dmademo_result *res;
+	int ret;
+
+	ret = result_get(&res, NULL);
+	if (ret)
+		return ret;
+	f = __seq_open_private(file, &histogram_sops, sizeof(*f));
+	if (!f) {
+		dmademo_result_put(res);
+		return -ENOMEM;
+	}
+	f->res = res;
+	return 0;
+}
+
+static int histogram_release(struct inode *inode, struct file *file)
+{
+	struct histogram_file *f = ((struct seq_file *)file->private_data)->private;
+
+	dmademo_result_put(f->res);
+	return seq_release_private(inode, file);
+}
+
+const struct file_operations dmademo_histogram_fops = {
+	.owner = THIS_MODULE,
+	.open = histogram_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = histogram_release,
 };

@@ -7,6 +7,7 @@
 #ifdef __KERNEL__
 #include <linux/math64.h>
 #include <linux/math.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 #endif
 #include "hist.h"

@@ -16,11 +16,13 @@
 
 #ifdef __KERNEL__
 #include <linux/bitops.h>
+#include <linux/bits.h>
+#include <linux/minmax.h>
 #endif
 #include "stats.h"
 
 #define DMADEMO_HIST_SUB_BITS	6
-#define DMADEMO_HIST_SUB	(1U << DMADEMO_HIST_SUB_BITS)
+#define DMADEMO_HIST_SUB	BIT(DMADEMO_HIST_SUB_BITS)
 /* 0..127 one each, then 64 for each power of two from 2^7 to 2^31 */
 #define DMADEMO_HIST_BUCKETS	((32 - DMADEMO_HIST_SUB_BITS + 1) * DMADEMO_HIST_SUB)
 
@@ -34,21 +36,25 @@ struct dmademo_hist {
 
 void dmademo_hist_init(struct dmademo_hist *h);
 
-/* the bucket of value v */
+/*
+ * The bucket of value v. Without a branch (an emulator ends a block of
+ * translated code at each): below 128 the shift is 0 and the bucket is v;
+ * above, v >> shift is in 64..127, the sub-bucket after `shift` rows of 64.
+ */
 static inline unsigned int dmademo_hist_bucket(u32 v)
 {
-	unsigned int shift;
+	unsigned int shift = max(fls(v), DMADEMO_HIST_SUB_BITS + 1) - DMADEMO_HIST_SUB_BITS - 1;
 
-	if (v < 2 * DMADEMO_HIST_SUB)
-		return v;
-	/* v >> shift is in 64..127: the sub-bucket, after `shift` rows of 64 */
-	shift = fls(v) - DMADEMO_HIST_SUB_BITS - 1;
 	return shift * DMADEMO_HIST_SUB + (v >> shift);
 }
 
 /* the values [*lo, *hi) that bucket i holds */
 void dmademo_hist_bounds(unsigned int i, u64 *lo, u64 *hi);
 
+/*
+ * In the timed loop, once per phase of a transfer: as few stores as can be
+ * (the rare ones behind a branch), which is what it costs on an emulator.
+ */
 static inline void dmademo_hist_add(struct dmademo_hist *h, u32 v)
 {
 	u64 sq = (u64)v * v;
@@ -57,10 +63,11 @@ static inline void dmademo_hist_add(struct dmademo_hist *h, u32 v)
 	h->n++;
 	h->sum += v;
 	h->sq_lo += sq;
-	h->sq_hi += h->sq_lo < sq;
-	if (v < h->min)
+	if (unlikely(h->sq_lo < sq))
+		h->sq_hi++;
+	if (unlikely(v < h->min))
 		h->min = v;
-	if (v > h->max)
+	if (unlikely(v > h->max))
 		h->max = v;
 }
 

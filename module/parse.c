@@ -48,6 +48,11 @@ const char * const dmademo_direction_names[DMADEMO_NR_DIRECTIONS] = {
 	[DMADEMO_DIR_BIDIRECTIONAL] = "bidirectional",
 };
 
+const char * const dmademo_record_names[DMADEMO_NR_RECORDS] = {
+	[DMADEMO_RECORD_SAMPLES]   = "samples",
+	[DMADEMO_RECORD_HISTOGRAM] = "histogram",
+};
+
 int dmademo_parse_u32(const char *buf, u32 min, u32 max, u32 *val,
 		      const char **why)
 {

@@ -57,6 +57,13 @@ enum dmademo_direction {
 	DMADEMO_NR_DIRECTIONS
 };
 
+/* How a run keeps its transfers' phases. */
+enum dmademo_record {
+	DMADEMO_RECORD_SAMPLES,		/* every transfer: results, exact percentiles */
+	DMADEMO_RECORD_HISTOGRAM,	/* log-linear histograms: fixed memory (hist.h) */
+	DMADEMO_NR_RECORDS
+};
+
 #define DMADEMO_MAX_SIZES	32
 #define DMADEMO_MAX_SIZE	(64U << 20)	/* bytes per buffer */
 
@@ -64,6 +71,7 @@ extern const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES];
 extern const char * const dmademo_fault_names[DMADEMO_NR_FAULTS];
 extern const char * const dmademo_completion_names[DMADEMO_NR_COMPLETIONS];
 extern const char * const dmademo_direction_names[DMADEMO_NR_DIRECTIONS];
+extern const char * const dmademo_record_names[DMADEMO_NR_RECORDS];
 
 /*
  * Every parser takes a NUL-terminated string with at most one trailing

@@ -187,21 +187,31 @@ static int xfer_finish(struct dmademo_run *r, const struct dmademo_ops *ops,
 static void record(struct dmademo_loop *l, const struct dmademo_slot *s, bool ok)
 {
 	struct dmademo_result *res = l->r.res;
-	struct dmademo_sample *smp = &l->out[l->n++];
+	struct dmademo_sample *smp;
 	int i;
 
-	for (i = 0; i < DMADEMO_NR_PHASES; i++)
-		smp->ns[i] = min_t(u64, s->ns[i], U32_MAX);
-	smp->step = l->st - res->steps;
-	smp->cpu = raw_smp_processor_id();
-	smp->irq_cpu = s->irq_cpu;
-	smp->ok = ok;
+	if (l->hist) {
+		/* as the samples' statistics: only transfers that verified */
+		for (i = 0; ok && i < DMADEMO_NR_PHASES; i++)
+			dmademo_hist_add(&l->hist[i], min_t(u64, s->ns[i], U32_MAX));
+	} else {
+		smp = &l->out[l->n];
+		for (i = 0; i < DMADEMO_NR_PHASES; i++)
+			smp->ns[i] = min_t(u64, s->ns[i], U32_MAX);
+		smp->step = l->st - res->steps;
+		smp->cpu = raw_smp_processor_id();
+		smp->irq_cpu = s->irq_cpu;
+		smp->ok = ok;
+	}
+	l->n++;
 	l->errors += !ok;
 	if (!l->publish)
 		return;		/* with the other threads', when all are done */
 	l->st->n++;
-	/* readers see whole rows: publish the count after the row */
-	smp_store_release(&res->recorded, res->recorded + 1);
+	if (!l->hist) {
+		/* readers see whole rows: publish the count after the row */
+		smp_store_release(&res->recorded, res->recorded + 1);
+	}
 	WRITE_ONCE(dmademo.done, dmademo.done + 1);
 	if (!ok)
 		WRITE_ONCE(dmademo.errors, dmademo.errors + 1);
@@ -242,17 +252,34 @@ bool dmademo_should_stop(void)
 	return kthread_should_stop() || READ_ONCE(dmademo.stopping);
 }
 
-/* Warmup + iterations transfers, up to `depth` of them in flight. */
+/* a run bounded by time: when this step's time started, for the status */
+static void step_started(u64 t)
+{
+	spin_lock(&dmademo.status_lock);
+	if (!dmademo.step_start_ns)
+		dmademo.step_start_ns = t;
+	spin_unlock(&dmademo.status_lock);
+}
+
+/*
+ * Warmup + iterations transfers, up to `depth` of them in flight; or,
+ * with duration_ms, as many as end within that time after the warmup
+ * (and, recording samples, no more than iterations).
+ */
 int dmademo_loop_run(struct dmademo_loop *l)
 {
 	struct dmademo_run *r = &l->r;
 	const struct dmademo_ops *ops = dmademo_ops[l->c->strategy];
 	u32 n = r->p->warmup + r->p->iterations, issued = 0, finished = 0;
 	unsigned int depth = min(r->p->depth, r->engine->max_depth);
+	u64 duration_ns = (u64)r->p->duration_ms * NSEC_PER_MSEC;
 	struct dmademo_bufs *b;
 	struct dmademo_slot *s;
-	bool ok, stuck = false;
+	bool ok, stuck = false, time_up = false;
 	int ret;
+
+	if (duration_ns && l->hist)
+		n = U32_MAX;
 
 	l->what = "transfer";
 	b = dmademo_bufs_alloc(ops, r->dev, l->c->size, r->align, depth,
@@ -267,7 +294,8 @@ int dmademo_loop_run(struct dmademo_loop *l)
 
 	while (finished < n) {
 		/* keep `depth` transfers in flight; on stop, just drain */
-		while (issued < n && issued - finished < depth && !dmademo_should_stop()) {
+		while (issued < n && issued - finished < depth && !time_up &&
+		       !dmademo_should_stop()) {
 			s = &b->slot[issued % depth];
 			s->seed = r->seed++;
 			s->record = issued >= r->p->warmup;
@@ -286,11 +314,15 @@ int dmademo_loop_run(struct dmademo_loop *l)
 			goto abort;
 		finished++;
 		if (s->record) {
-			if (!l->n)
+			if (!l->n) {
 				l->start_ns = s->start_ns;
+				if (duration_ns)
+					step_started(l->start_ns);
+			}
 			record(l, s, ok);
 			l->end_ns = s->start_ns + s->ns[DMADEMO_TOTAL];
 			l->segments = max(l->segments, s->nr_tx);
+			time_up = duration_ns && l->end_ns - l->start_ns >= duration_ns;
 		}
 		cond_resched();
 	}

@@ -23,9 +23,17 @@
 static void cell_finish(struct dmademo_result *res, struct dmademo_cell *c)
 {
 	unsigned int ci = c - res->cells, i;
-	u32 j, n, recorded = 0;
+	u64 recorded = 0;
+	u32 j, n;
 	int p;
 
+	if (res->hists) {
+		for (i = 0; i < res->nr_steps; i++)
+			recorded += res->steps[i].cell == ci ? res->steps[i].n : 0;
+		for (p = 0; p < DMADEMO_NR_PHASES; p++)
+			dmademo_hist_stats(&res->hists[ci * DMADEMO_NR_PHASES + p], &c->stats[p]);
+		goto done;
+	}
 	for (p = 0; p < DMADEMO_NR_PHASES; p++) {
 		n = 0;
 		recorded = 0;
@@ -44,6 +52,7 @@ static void cell_finish(struct dmademo_result *res, struct dmademo_cell *c)
 		}
 		dmademo_stats_compute(res->scratch, n, &c->stats[p]);
 	}
+done:
 	c->n = c->stats[DMADEMO_TOTAL].n;
 	c->failed = recorded - c->n;
 	/* summary readers see a cell only with its statistics */
@@ -52,13 +61,20 @@ static void cell_finish(struct dmademo_result *res, struct dmademo_cell *c)
 
 /* A cell that cannot run: the run goes on without it. */
 static void cell_skip(struct dmademo_run *r, struct dmademo_cell *c, int err,
-		      const char *what, u32 recorded)
+		      const char *what, u64 recorded)
 {
 	u32 left = r->p->iterations * r->p->threads * c->steps_left - recorded;
 
 	c->skip_err = err;
 	snprintf(c->skip, sizeof(c->skip), "%s failed", what);
-	WRITE_ONCE(dmademo.total, dmademo.total - left);
+	if (r->p->duration_ms) {
+		/* its rounds still to come will take no time; this one ends now */
+		spin_lock(&dmademo.status_lock);
+		dmademo.total_ms -= (u64)r->p->duration_ms * (c->steps_left - 1);
+		spin_unlock(&dmademo.status_lock);
+	} else {
+		WRITE_ONCE(dmademo.total, dmademo.total - left);
+	}
 	WRITE_ONCE(dmademo.skipped, dmademo.skipped + 1);
 }
 
@@ -103,16 +119,22 @@ static int run_threads(struct dmademo_run *r, struct dmademo_step *st,
 		       struct dmademo_loop *loops, struct dmademo_loop *sum)
 {
 	struct dmademo_result *res = r->res;
-	u32 n = r->p->warmup + r->p->iterations, total = 0, errors = 0;
+	u32 n = r->p->warmup + r->p->iterations, errors = 0;
 	unsigned int nr = r->p->threads, i = 0, cpu;
+	struct dmademo_hist *cell_hist = sum->hist;
 	struct dmademo_loop *l;
+	u64 total = 0;
+	int p;
 
 	for_each_online_cpu(cpu) {
 		if (i == nr)
 			break;
 		l = &loops[i];
 		*l = *sum;
-		l->out = &res->samples[st->first + i * r->p->iterations];
+		if (cell_hist)
+			l->hist = &res->thread_hists[i * DMADEMO_NR_PHASES];
+		else
+			l->out = &res->samples[st->first + i * r->p->iterations];
 		l->first = sum->first && !i;
 		l->r.seed = r->seed + i * n;
 		l->r.fault = i ? DMADEMO_FAULT_NONE : r->fault;
@@ -135,7 +157,15 @@ static int run_threads(struct dmademo_run *r, struct dmademo_step *st,
 		while (!wait_for_completion_timeout(&l->done, HZ))
 			;
 		kthread_stop(l->task);
-		memmove(&res->samples[st->first + total], l->out, l->n * sizeof(*l->out));
+		if (cell_hist) {
+			for (p = 0; p < DMADEMO_NR_PHASES; p++) {
+				dmademo_hist_merge(&cell_hist[p], &l->hist[p]);
+				dmademo_hist_init(&l->hist[p]);
+			}
+		} else {
+			memmove(&res->samples[st->first + total], l->out,
+				l->n * sizeof(*l->out));
+		}
 		total += l->n;
 		errors += l->errors;
 		if (l->n && (!sum->n || l->start_ns < sum->start_ns))
@@ -154,8 +184,10 @@ static int run_threads(struct dmademo_run *r, struct dmademo_step *st,
 	r->seed += nr * n;
 	r->fault = loops[0].r.fault;
 	st->n = total;
-	/* readers see whole rows: publish the count after the rows */
-	smp_store_release(&res->recorded, st->first + total);
+	if (!cell_hist) {
+		/* readers see whole rows: publish the count after the rows */
+		smp_store_release(&res->recorded, st->first + total);
+	}
 	WRITE_ONCE(dmademo.done, dmademo.done + total);
 	WRITE_ONCE(dmademo.errors, dmademo.errors + errors);
 	return sum->ret;
@@ -177,8 +209,12 @@ static int run_step(struct dmademo_run *r, struct dmademo_step *st,
 	r->engine = dmademo_engine_for(ops, r->p->completion, r->res->map_only);
 	if (c->skip_err)
 		goto out;
-	st->first = r->res->recorded;
-	l.out = &r->res->samples[st->first];
+	if (r->res->hists) {
+		l.hist = &r->res->hists[st->cell * DMADEMO_NR_PHASES];
+	} else {
+		st->first = r->res->recorded;
+		l.out = &r->res->samples[st->first];
+	}
 	l.r = *r;
 	if (r->p->threads > 1) {
 		l.publish = false;
@@ -198,6 +234,12 @@ static int run_step(struct dmademo_run *r, struct dmademo_step *st,
 	}
 	if (ret)
 		cell_skip(r, c, ret, l.what, st->n);
+	if (r->p->duration_ms) {
+		spin_lock(&dmademo.status_lock);
+		dmademo.elapsed_ms += r->p->duration_ms;
+		dmademo.step_start_ns = 0;
+		spin_unlock(&dmademo.status_lock);
+	}
 out:
 	if (!--c->steps_left)
 		cell_finish(r->res, c);
@@ -217,6 +259,7 @@ int dmademo_thread(void *data)
 		.seed = get_random_u32(),
 	};
 	unsigned int i;
+	bool all;
 	int ret = 0;
 
 	r.align = dma_get_cache_alignment();
@@ -230,6 +273,11 @@ int dmademo_thread(void *data)
 	}
 	for (i = 0; i < res->nr_steps && !dmademo_should_stop() && !ret; i++)
 		ret = run_step(&r, &res->steps[i], loops);
+	/* a run bounded by time is done when its last step is */
+	if (res->params.duration_ms)
+		all = i == res->nr_steps && !dmademo_should_stop();
+	else
+		all = READ_ONCE(dmademo.done) == READ_ONCE(dmademo.total);
 	kfree(loops);
 	if (res->map_only)
 		dmademo_mask_restore(res->dev);
@@ -238,7 +286,7 @@ int dmademo_thread(void *data)
 		if (!res->cells[i].ready)
 			cell_finish(res, &res->cells[i]);
 	}
-	if (!ret && READ_ONCE(dmademo.done) == READ_ONCE(dmademo.total))
+	if (!ret && all)
 		dmademo_set_state(DMADEMO_DONE, 0, NULL);
 	else if (!ret)
 		dmademo_set_state(DMADEMO_STOPPED, 0, NULL);

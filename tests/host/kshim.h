@@ -22,7 +22,13 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 
 #define U32_MAX UINT32_MAX
+
+/* include/vdso/bits.h */
+#define BIT(nr)			(1UL << (nr))
 #define U64_MAX UINT64_MAX
+
+/* include/linux/compiler.h */
+#define unlikely(x)		__builtin_expect(!!(x), 0)
 
 /* include/linux/minmax.h, without its type checks */
 #define min(a, b)		((a) < (b) ? (a) : (b))
