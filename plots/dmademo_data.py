@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""dmademo_data: reading dmademo result folders (results.csv, summary.csv, meta).
+"""dmademo_data: reading dmademo result folders (results.csv, summary.csv, histogram.csv, meta).
 
 Shared by plots/dmademo-plot, the verdict and the report. Bad input raises InputError with a
 message naming the file and line.
@@ -12,6 +12,7 @@ import textwrap
 
 RESULTS_COLUMNS = ["strategy", "size", "iter", "fill_ns", "to_dev_ns", "prep_ns", "submit_ns",
                    "wait_ns", "to_cpu_ns", "read_ns", "total_ns", "ok"]
+HISTOGRAM_COLUMNS = ["strategy", "size", "phase", "lo_ns", "hi_ns", "count"]
 SUMMARY_COLUMNS = ["strategy", "size", "phase", "n", "min_ns", "p50_ns", "p90_ns", "p99_ns",
                    "max_ns", "mean_ns", "stddev_ns", "mbps_p50"]
 # Stacked left to right in the order they run; together they make up total. Older result
@@ -184,6 +185,24 @@ def read_csv(path, columns, integer_columns, text_columns, allowed=None, keep=No
         raise InputError("%s: no data rows (only the header)" % path)
 
 
+def samples_from_histogram(path):
+    """The total times of a histogram.csv as samples: each bucket's middle, as many times as
+    its count (within 1/128 of the true values: module/hist.h), {(strategy, size): sorted}."""
+    samples = {}
+    for row in read_csv(path, HISTOGRAM_COLUMNS, integer_columns=set(HISTOGRAM_COLUMNS[1:]),
+                        text_columns={"strategy", "phase"}):
+        if row["hi_ns"] <= row["lo_ns"] or row["count"] < 0:
+            raise InputError("%s:%d: not a bucket: lo_ns %d, hi_ns %d, count %d"
+                             % (path, row["_line"], row["lo_ns"], row["hi_ns"], row["count"]))
+        if row["phase"] != "total":
+            continue
+        mid = row["lo_ns"] + (row["hi_ns"] - row["lo_ns"] - 1) // 2
+        samples.setdefault((row["strategy"], row["size"]), []).extend([mid] * row["count"])
+    for v in samples.values():
+        v.sort()
+    return samples
+
+
 SKIPPED_LINE = re.compile(r"# skipped: (\S+) (\d+): (.*)")
 
 
@@ -294,7 +313,14 @@ class Dataset:
         self.results_path = path
         self.samples = {}               # (strategy, size) -> sorted total_ns of ok transfers
         self.failed = 0
-        for row in read_csv(path, RESULTS_COLUMNS,
+        # a run that recorded histograms (record=histogram) has an empty results.csv
+        hist_path = os.path.join(folder, "histogram.csv")
+        self.from_histogram = os.path.isfile(path) and os.path.getsize(path) == 0 and \
+            os.path.isfile(hist_path)
+        if self.from_histogram:
+            self.results_path = hist_path
+            self.samples = samples_from_histogram(hist_path)
+        for row in () if self.from_histogram else read_csv(path, RESULTS_COLUMNS,
                             integer_columns={"size", "iter", "ok"}, text_columns={"strategy"},
                             allowed={"ok": (0, 1)},
                             keep=("strategy", "size", "total_ns", "ok")):
