@@ -26,7 +26,13 @@
 
 #include "strategy.h"
 
-#define GFP_BUF		(GFP_KERNEL | __GFP_NOWARN)
+/*
+ * A buffer is up to 16384 order-0 allocations, which GFP_KERNEL alone never
+ * lets fail: a run too big for the memory woke the OOM killer, which could
+ * only kill user space (the run's thread cannot be killed) and then
+ * panicked. They fail instead, and the cell is skipped with -ENOMEM.
+ */
+#define GFP_BUF		(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
 
 /* One buffer of separate pages: its table and its CPU mapping. */
 struct sg_buf {
@@ -53,9 +59,18 @@ static void sg_buf_free(void *vaddr, struct sg_table *sgt)
 static struct sg_table *sg_buf_alloc(size_t len, void **vaddr)
 {
 	unsigned int i, n = max_t(size_t, 1, DIV_ROUND_UP(len, PAGE_SIZE));
+	long avail = si_mem_available() - global_zone_page_state(NR_FREE_CMA_PAGES);
 	struct scatterlist *sg;
 	struct sg_buf *sb;
 
+	/*
+	 * vmap() allocates with GFP_KERNEL whatever GFP_BUF says (page tables
+	 * and, with KASAN, a shadow of 1/8 of the buffer): a buffer takes at
+	 * most half of what unmovable allocations can still get, so that it
+	 * leaves at least as much as it takes.
+	 */
+	if (n > avail / 2)
+		return NULL;
 	sb = kzalloc(struct_size(sb, pages, n), GFP_BUF);
 	if (!sb)
 		return NULL;

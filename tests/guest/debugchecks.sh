@@ -32,7 +32,7 @@ DBG_EVIDENCE_LINES=${DBG_EVIDENCE_LINES:-40}   # evidence lines shown per failed
 DBG_LEAKCHECK=${DBG_LEAKCHECK:-1}              # 0: skip the kmemleak check (~10 s on the emulator)
 
 # Kernel log lines that mean a debug facility complained ...
-DBG_BAD_RE='DMA-API|KASAN|kmemleak|ODEBUG|WARNING:|BUG:|INFO: |Oops|Unable to handle|Internal error|Call trace:|cut here|circular locking|recursive locking|inconsistent lock|DEBUG_LOCKS_WARN_ON|suspicious RCU|Disabling lock debugging|sleeping function called from invalid context|list_(add|del) corruption'
+DBG_BAD_RE='DMA-API|KASAN|kmemleak|ODEBUG|WARNING:|BUG:|INFO: |Oops|Unable to handle|Internal error|Call trace:|cut here|circular locking|recursive locking|inconsistent lock|DEBUG_LOCKS_WARN_ON|suspicious RCU|Disabling lock debugging|sleeping function called from invalid context|list_(add|del) corruption|invoked oom-killer'
 # ... except these banners and notes (the kmemleak summary line is the kmemleak check's business)
 DBG_OK_RE='DMA-API: (preallocated [0-9]+ debug entries|debugging enabled by kernel config|dma_debug_entry pool grown)|KernelAddressSanitizer initialized|kmemleak: Kernel memory leak detector initialized|kmemleak: [0-9]+ new suspected memory leaks|debugchecks: '
 

@@ -511,6 +511,23 @@ grep '^#' "$T/skipped" | sed 's/^/#   /'
 set_knobs strategy=coherent sizes=4K iterations=5 shuffle=1
 is "after the allocation failures a normal run works" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
 
+# More than the board has, in pages: sg at 64 MiB with 8 transfers in flight asks for
+# 1 GiB, 16384 pages a buffer. The pages must fail (the cell skipped with ENOMEM), not wake
+# the OOM killer: the run's thread cannot be killed, so it killed the shell, then init, and
+# panicked ("System is deadlocked on memory", once in the debug kernel's soak).
+sleep 600 &
+canary=$!
+dmesg -c > /dev/null
+set_knobs strategy=sg sizes=64M depth=8 iterations=1 warmup=0
+st=$(run_wait)
+is "sg at 64 MiB, depth 8 (1 GiB): the run ends done with the cell skipped" \
+	"$(echo "$st" | sed 's/ errors=.*//')" "state=done done=0 total=0"
+check "... with ENOMEM and its reason in summary" grep -qE '^# skipped: sg 67108864: .*\((-ENOMEM|-12)\)$' "$D/summary"
+check "... the OOM killer was not woken" sh -c '! dmesg | grep -q "invoked oom-killer"'
+check "... and a process beside it lives on" kill -0 "$canary"
+kill "$canary" 2>/dev/null
+set_knobs depth=1
+
 set_knobs strategy=coherent,pool,streaming sizes=64 iterations=1000000
 wr "$D/run" start
 ST=$(status_sym)
