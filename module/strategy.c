@@ -369,7 +369,8 @@ struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 		return ERR_PTR(-ENOMEM);
 	/* pieces contiguous in both: at most one per page of each, less one */
 	b->max_tx = ops->sg ? 2 * max_t(size_t, 1, DIV_ROUND_UP(len, PAGE_SIZE)) : 1;
-	b->tx = kcalloc(nr * b->max_tx, sizeof(*b->tx), GFP_KERNEL);
+	/* sg at 64 MiB and depth 64: 16 MB of descriptor pointers, past kmalloc's largest */
+	b->tx = kvcalloc(nr * b->max_tx, sizeof(*b->tx), GFP_KERNEL | __GFP_NOWARN);
 	if (!b->tx) {
 		ret = -ENOMEM;
 		goto err_free;
@@ -405,7 +406,7 @@ err_slots:
 	if (ops->teardown)
 		ops->teardown(b);
 err_free:
-	kfree(b->tx);
+	kvfree(b->tx);
 	kfree(b);
 	return ERR_PTR(ret);
 }
@@ -425,6 +426,6 @@ void dmademo_bufs_free(struct dmademo_bufs *b)
 	}
 	if (ops->teardown)
 		ops->teardown(b);
-	kfree(b->tx);
+	kvfree(b->tx);
 	kfree(b);
 }
