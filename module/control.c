@@ -85,26 +85,27 @@ static void dmademo_schedule(struct dmademo_result *res)
 	}
 }
 
-/* Histograms: a cell's phases and, for threads > 1, each thread's; empty. */
+/* nr empty histograms, or NULL */
+static struct dmademo_hist *dmademo_hists_new(unsigned int nr)
+{
+	struct dmademo_hist *h = kvmalloc_array(nr, sizeof(*h), GFP_KERNEL | __GFP_NOWARN);
+	unsigned int i;
+
+	for (i = 0; h && i < nr; i++)
+		dmademo_hist_init(&h[i]);
+	return h;
+}
+
+/* Histograms: a cell's phases and, for threads > 1, each thread's. */
 static int dmademo_hists_alloc(struct dmademo_result *res, const struct dmademo_params *p)
 {
-	unsigned int i, nr = res->nr_cells * DMADEMO_NR_PHASES;
-
-	res->hists = kvmalloc_array(nr, sizeof(*res->hists), GFP_KERNEL | __GFP_NOWARN);
+	res->hists = dmademo_hists_new(res->nr_cells * DMADEMO_NR_PHASES);
 	if (!res->hists)
 		return -ENOMEM;
-	for (i = 0; i < nr; i++)
-		dmademo_hist_init(&res->hists[i]);
 	if (p->threads < 2)
 		return 0;
-	nr = p->threads * DMADEMO_NR_PHASES;
-	res->thread_hists = kvmalloc_array(nr, sizeof(*res->thread_hists),
-					   GFP_KERNEL | __GFP_NOWARN);
-	if (!res->thread_hists)
-		return -ENOMEM;
-	for (i = 0; i < nr; i++)
-		dmademo_hist_init(&res->thread_hists[i]);
-	return 0;
+	res->thread_hists = dmademo_hists_new(p->threads * DMADEMO_NR_PHASES);
+	return res->thread_hists ? 0 : -ENOMEM;
 }
 
 /* capacity: samples to keep (recording samples), 0 for histograms */
