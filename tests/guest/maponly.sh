@@ -100,7 +100,14 @@ if [ "$NCPU" -ge 2 ]; then
 		"$(awk -F, 'NR > 1 { n[$1 " " $17]++ } END { for (k in n) if (n[k] == 20) ok++; print ok + 0 }' "$T/threads.csv")" 4
 	is "threads=2: the phases add up, every row" "$(bad_sums "$T/threads.csv")" 0
 	is "threads=2: summary n = 40 per cell" "$(grep -c '^streaming,4096,total,40,\|^coherent,4096,total,40,' "$D/summary")" 2
-	set_knobs threads=1
+	# recording histograms, each thread counts into its own, merged after the step
+	set_knobs record=histogram rounds=2
+	is "threads=2, histograms, 2 rounds: done" "$(run_wait)" "state=done done=160 total=160 errors=0 skipped=0"
+	is "... summary n = 80 per cell, every phase" \
+		"$(awk -F, '$2 == 4096 && $4 == 80 && $14 == 0' "$D/summary" | wc -l)" 22
+	is "... and the histogram counts them all" \
+		"$(awk -F, '$3 == "total" { t += $6 } END { print t + 0 }' "$D/histogram")" 160
+	set_knobs threads=1 record=samples rounds=1
 fi
 
 # ---------------------------------------------------------------- the yardstick
