@@ -2,12 +2,15 @@
 /*
  * Order statistics of one phase of one step: min, nearest-rank percentiles,
  * max, mean and standard deviation, in integer nanoseconds. Computed once
- * when a step ends, never inside the timed loop.
+ * when a cell ends, never inside the timed loop, in time linear in the
+ * number of samples: what a user waits for after the last transfer.
  */
 #ifdef __KERNEL__
+#include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/string.h>
 #include <linux/math.h>
+#include <linux/minmax.h>
 #include <linux/sort.h>
 #endif
 #include "stats.h"
@@ -32,45 +35,135 @@ u32 dmademo_percentile(const u32 *sorted, u32 n, u32 per10k)
 	return sorted[dmademo_rank(n, per10k) - 1];
 }
 
+/*
+ * Moves the value of rank k + 1 to v[k], none larger before it and none
+ * smaller after it: Hoare's FIND with a median-of-three pivot, linear time
+ * on any input but a contrived one; a range that will not shrink is sorted.
+ */
+static void select_rank(u32 *v, long n, long k)
+{
+	long lo = 0, hi = n - 1, i, j, mid;
+	int tries = 2 * fls(n) + 8;
+	u32 pivot;
+
+	while (lo < hi) {
+		if (!tries--) {
+			sort(v + lo, hi - lo + 1, sizeof(*v), cmp_u32, NULL);
+			return;
+		}
+		mid = lo + (hi - lo) / 2;
+		if (v[mid] < v[lo])
+			swap(v[mid], v[lo]);
+		if (v[hi] < v[lo])
+			swap(v[hi], v[lo]);
+		if (v[hi] < v[mid])
+			swap(v[hi], v[mid]);
+		pivot = v[mid];
+		i = lo;
+		j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				swap(v[i], v[j]);
+				i++;
+				j--;
+			}
+		}
+		/* v[lo..j] <= pivot, v[j + 1..i - 1] == pivot, v[i..hi] >= pivot */
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/* 128-bit helpers for the variance; each runs once per phase of a cell */
+static void mul_64_64(u64 a, u64 b, u64 *hi, u64 *lo)
+{
+	u64 al = (u32)a, ah = a >> 32, bl = (u32)b, bh = b >> 32;
+	u64 ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	u64 mid = (ll >> 32) + (u32)lh + (u32)hl;
+
+	*lo = (mid << 32) | (u32)ll;
+	*hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+}
+
+/* (hi:lo) / d, d > 0, by shift and subtract; the quotient must fit 64 bits */
+static u64 div_128_64(u64 hi, u64 lo, u64 d)
+{
+	u64 q = 0;
+	int i;
+
+	for (i = 63; i >= 0; i--) {
+		bool top = hi >> 63;
+
+		hi = hi << 1 | lo >> 63;
+		lo <<= 1;
+		q <<= 1;
+		if (top || hi >= d) {
+			hi -= d;
+			q |= 1;
+		}
+	}
+	return q;
+}
+
+void dmademo_moments(struct dmademo_stats *st, u64 n, u64 sum, u64 sq_hi, u64 sq_lo)
+{
+	u64 hi, lo, q_hi, q_lo;
+
+	st->mean = div64_u64(sum + n / 2, n);
+	/* n * variance = sum(v^2) - sum(v)^2 / n, then / n: in 128 bits */
+	mul_64_64(sum, sum, &hi, &lo);
+	q_hi = div64_u64(hi, n);
+	q_lo = div_128_64(hi - q_hi * n, lo, n);
+	hi = sq_hi - q_hi - (sq_lo < q_lo);
+	lo = sq_lo - q_lo;
+	/* the variance is below 2^64, so hi < n: one more 128/64 division */
+	st->stddev = int_sqrt64(div_128_64(hi, lo, n));
+}
+
 void dmademo_stats_compute(u32 *v, u32 n, struct dmademo_stats *st)
 {
-	u64 sum = 0, var = 0, rem = 0;
-	u32 i, mean, r;
+	static const u16 per10k[] = { 5000, 9000, 9900, 9990, 9999 };
+	u32 *at[ARRAY_SIZE(per10k)] = { &st->p50, &st->p90, &st->p99, &st->p999, &st->p9999 };
+	u64 sum = 0, sq_hi = 0, sq_lo = 0, sq, k, done = 0;
+	u32 i;
 
 	memset(st, 0, sizeof(*st));
 	if (!n)
 		return;
 
-	sort(v, n, sizeof(*v), cmp_u32, NULL);
-	for (i = 0; i < n; i++)
-		sum += v[i];
-	mean = div_u64(sum + n / 2, n);
-
-	/*
-	 * Each squared deviation fits in 64 bits but their sum may not:
-	 * accumulate sum(d^2) / n as a quotient and a remainder instead.
-	 */
+	st->min = U32_MAX;
 	for (i = 0; i < n; i++) {
-		u64 d = v[i] > mean ? v[i] - mean : mean - v[i];
-
-		var += div_u64_rem(d * d, n, &r);
-		rem += r;
-		if (rem >= n) {
-			var++;
-			rem -= n;
-		}
+		sq = (u64)v[i] * v[i];
+		sum += v[i];
+		sq_lo += sq;
+		sq_hi += sq_lo < sq;
+		st->min = min(st->min, v[i]);
+		st->max = max(st->max, v[i]);
+	}
+	st->n = n;
+	dmademo_moments(st, n, sum, sq_hi, sq_lo);
+	if (st->min == st->max) {
+		/* a phase the transfers do not have, all zeros, among others */
+		for (i = 0; i < ARRAY_SIZE(per10k); i++)
+			*at[i] = st->min;
+		return;
 	}
 
-	st->n = n;
-	st->min = v[0];
-	st->max = v[n - 1];
-	st->p50 = dmademo_percentile(v, n, 5000);
-	st->p90 = dmademo_percentile(v, n, 9000);
-	st->p99 = dmademo_percentile(v, n, 9900);
-	st->p999 = dmademo_percentile(v, n, 9990);
-	st->p9999 = dmademo_percentile(v, n, 9999);
-	st->mean = mean;
-	st->stddev = int_sqrt64(var);
+	/* each rank from the part above the one before: no sort */
+	for (i = 0; i < ARRAY_SIZE(per10k); i++) {
+		k = dmademo_rank(n, per10k[i]) - 1;
+		select_rank(v + done, n - done, k - done);
+		*at[i] = v[k];
+		done = k;
+	}
 }
 
 u64 dmademo_mbps_x100(u64 bytes, u64 ns)

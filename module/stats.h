@@ -21,8 +21,14 @@ struct dmademo_stats {
 	u32 p999, p9999;		/* p99.9, p99.99 */
 };
 
-/* Sorts v[0..n) in place, then fills *st (all zero when n is 0). */
+/*
+ * Fills *st from v[0..n) (all zero when n is 0), reordering v in place:
+ * no longer sorted, but the same values.
+ */
 void dmademo_stats_compute(u32 *v, u32 n, struct dmademo_stats *st);
+
+/* st->mean (rounded) and st->stddev (floored) of n > 0 values from their sum and sum of squares */
+void dmademo_moments(struct dmademo_stats *st, u64 n, u64 sum, u64 sq_hi, u64 sq_lo);
 
 /* Nearest rank, 1-based: the smallest with per10k / 10000 of n at or below it (1 if 0). */
 u64 dmademo_rank(u64 n, u32 per10k);

@@ -7,8 +7,8 @@
  *   stddev <= max - min,
  * and match a straightforward computation done here in 128-bit integers:
  * nearest-rank percentiles of the sorted values, the mean rounded to
- * nearest, the floor of the square root of the population variance around
- * that mean. The array must come back sorted, a permutation of the input.
+ * nearest, the floor of the square root of the floor of the population
+ * variance. The array must come back a permutation of the input.
  * The same values go through the histograms of module/hist.c (fuzz_hist).
  * The first bytes also drive dmademo_percentile() at an arbitrary percentile
  * and dmademo_mbps_x100() within the module's limits.
@@ -134,17 +134,17 @@ static void fuzz_stats(const u32 *in, u32 n)
 		goto out;
 	}
 	qsort(ref, n, sizeof(*ref), cmp);
-	/* sorted in place: the same values, in order */
+	/* reordered in place: the same values */
+	qsort(v, n, sizeof(*v), cmp);
 	CHECK(!memcmp(v, ref, n * sizeof(*v)));
 
-	for (i = 0; i < n; i++)
-		sum += ref[i];
-	mean = (u64)((sum + n / 2) / n);
 	for (i = 0; i < n; i++) {
-		unsigned __int128 d = ref[i] > mean ? ref[i] - mean : mean - ref[i];
-
-		sq += d * d;
+		sum += ref[i];
+		sq += (unsigned __int128)ref[i] * ref[i];
 	}
+	mean = (u64)((sum + n / 2) / n);
+	/* n * variance = sum(v^2) - sum(v)^2 / n, each division floored */
+	sq -= sum * sum / n;
 
 	CHECK(st.n == n);
 	CHECK(st.min == ref[0]);

@@ -118,6 +118,10 @@ static inline int __sysfs_match_string(const char * const *array, size_t n,
 	return -EINVAL;
 }
 
+/* include/linux/minmax.h, include/linux/array_size.h */
+#define swap(a, b) do { typeof(a) __tmp = (a); (a) = (b); (b) = __tmp; } while (0)
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* lib/sort.c (the kernel's is a heapsort; any correct sort will do here) */
 static inline void sort(void *base, size_t num, size_t size,
 			int (*cmp)(const void *, const void *), void *swap)

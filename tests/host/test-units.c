@@ -313,6 +313,52 @@ static void test_percentile_large(void)
 	   st.stddev == 288, "stats: %s", "1000 samples: p50 500, p90 900, p99 990, sd 288");
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Percentiles are found without sorting (selection): inputs that defeat a
+ * naive pivot still give the sorted array's nearest ranks, the values come
+ * back a permutation of the input, and mean and sd match the sorted ones.
+ */
+static void test_percentile_patterns(void)
+{
+	static const char * const names[] = {
+		"ascending", "descending", "all equal", "organ pipe", "two values",
+		"sawtooth", "one outlier", "random",
+	};
+	enum { N = 10007 };
+	static u32 v[N], ref[N];
+	struct dmademo_stats st;
+	unsigned int i, k, bad;
+	u32 seed = 1;
+
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		for (i = 0; i < N; i++) {
+			seed = seed * 1103515245 + 12345;
+			v[i] = k == 0 ? i : k == 1 ? N - i : k == 2 ? 7 :
+			       k == 3 ? (i < N / 2 ? i : N - i) : k == 4 ? i % 2 * 1000 :
+			       k == 5 ? i % 64 : k == 6 ? (i == N / 3 ? 4000000000U : 10) : seed >> 8;
+		}
+		memcpy(ref, v, sizeof(v));
+		qsort(ref, N, sizeof(*ref), cmp_u32);
+		dmademo_stats_compute(v, N, &st);
+		bad = st.n != N || st.min != ref[0] || st.max != ref[N - 1] ||
+		      st.p50 != dmademo_percentile(ref, N, 5000) ||
+		      st.p90 != dmademo_percentile(ref, N, 9000) ||
+		      st.p99 != dmademo_percentile(ref, N, 9900) ||
+		      st.p999 != dmademo_percentile(ref, N, 9990) ||
+		      st.p9999 != dmademo_percentile(ref, N, 9999);
+		qsort(v, N, sizeof(*v), cmp_u32);
+		bad |= memcmp(v, ref, sizeof(v)) != 0;
+		ok(!bad, "stats: selection on %s input gives the sorted ranks", names[k]);
+	}
+}
+
 /* histograms */
 
 static const struct {
@@ -489,6 +535,7 @@ int main(void)
 	test_names();
 	test_stats();
 	test_percentile_large();
+	test_percentile_patterns();
 	test_hist_buckets();
 	test_hist_error();
 	test_hist_merge_overflow();
