@@ -8,9 +8,10 @@
 
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 
-#include "strategy.h"
+#include "engine.h"
 
 static u32 clock_sink;
 
@@ -50,23 +51,30 @@ static u32 clock_resolution(void)
 	return res == U64_MAX ? 0 : res;
 }
 
-/* where bookkeeping_cost() records: a sample each, as record() does, or a histogram */
+/* where bookkeeping_cost() records: a sample each, as record() does */
 static struct dmademo_sample clock_samples[CLOCK_LOOPS];
-static struct dmademo_hist clock_hist;	/* one for all phases: each add costs the same */
 
 /*
  * The timed loop's own bookkeeping per transfer: timestamps and a stored
- * sample, or timestamps and a value into each phase's histogram.
+ * sample or, given histograms, timestamps and a row of the batch that goes
+ * into them (as record() does). 0 if it cannot be measured.
  */
-static u32 bookkeeping_cost(bool hist)
+static u32 bookkeeping_cost(struct dmademo_hist *hist)
 {
 	u64 ns[DMADEMO_NR_PHASES] = { 0 };
 	u64 t0, t1, prev, t = 0, best = U64_MAX;
+	struct dmademo_batch *batch = NULL;
 	struct dmademo_sample *smp;
 	unsigned int b, i;
 	int p;
 
-	dmademo_hist_init(&clock_hist);
+	if (hist) {
+		batch = kzalloc(sizeof(*batch), GFP_KERNEL);
+		if (!batch)
+			return 0;
+		for (p = 0; p < DMADEMO_NR_PHASES; p++)
+			dmademo_hist_init(&hist[p]);
+	}
 	for (b = 0; b < CLOCK_BATCHES; b++) {
 		t0 = ktime_get_ns();
 		for (i = 0; i < CLOCK_LOOPS; i++) {
@@ -78,8 +86,7 @@ static u32 bookkeeping_cost(bool hist)
 			}
 			ns[DMADEMO_TOTAL] = t - t0;
 			if (hist) {
-				for (p = 0; p < DMADEMO_NR_PHASES; p++)
-					dmademo_hist_add(&clock_hist, min_t(u64, ns[p], U32_MAX));
+				dmademo_batch_add(batch, hist, ns);
 				continue;
 			}
 			smp = &clock_samples[i];
@@ -93,6 +100,7 @@ static u32 bookkeeping_cost(bool hist)
 		t1 = ktime_get_ns();
 		best = min(best, t1 - t0);
 	}
+	kfree(batch);
 	return div_u64(best, CLOCK_LOOPS);
 }
 
@@ -132,9 +140,13 @@ static u32 phase_cost(void)
  */
 void dmademo_measure_clock(void)
 {
+	struct dmademo_hist *hist;
+
 	dmademo.ktime_ns = clock_cost();
 	dmademo.ktime_res_ns = clock_resolution();
 	dmademo.phase_ns = phase_cost();
-	dmademo.overhead_ns = bookkeeping_cost(false);
-	dmademo.overhead_hist_ns = bookkeeping_cost(true);
+	dmademo.overhead_ns = bookkeeping_cost(NULL);
+	hist = kvcalloc(DMADEMO_NR_PHASES, sizeof(*hist), GFP_KERNEL);
+	dmademo.overhead_hist_ns = hist ? bookkeeping_cost(hist) : 0;
+	kvfree(hist);
 }

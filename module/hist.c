@@ -32,6 +32,40 @@ void dmademo_hist_bounds(unsigned int i, u64 *lo, u64 *hi)
 	*hi = *lo + (1ULL << shift);
 }
 
+void dmademo_hist_add_many(struct dmademo_hist *h, const u32 *v, unsigned int n,
+			   unsigned int stride)
+{
+	u64 sum = h->sum, sq_lo = h->sq_lo, sq_hi = h->sq_hi, sq;
+	u32 lo = h->min, hi = h->max, x = 0;
+	unsigned int i;
+
+	/* a phase the transfers do not have (no fill without touch, ...) is all zeros */
+	for (i = 0; i < n && !x; i++)
+		x = v[i * stride];
+	if (!x) {
+		h->count[0] += n;
+		h->n += n;
+		h->min = n ? 0 : lo;
+		return;
+	}
+	for (i = 0; i < n; i++, v += stride) {
+		x = *v;
+		sq = (u64)x * x;
+		h->count[dmademo_hist_bucket(x)]++;
+		sum += x;
+		sq_lo += sq;
+		sq_hi += sq_lo < sq;
+		lo = min(lo, x);
+		hi = max(hi, x);
+	}
+	h->n += n;
+	h->sum = sum;
+	h->sq_lo = sq_lo;
+	h->sq_hi = sq_hi;
+	h->min = lo;
+	h->max = hi;
+}
+
 void dmademo_hist_merge(struct dmademo_hist *dst, const struct dmademo_hist *src)
 {
 	unsigned int i;

@@ -71,6 +71,13 @@ static inline void dmademo_hist_add(struct dmademo_hist *h, u32 v)
 		h->max = v;
 }
 
+/*
+ * v[0], v[stride], ... v[(n - 1) * stride] into h: what a batch of
+ * transfers' phase costs, in one pass that keeps the sums in registers.
+ */
+void dmademo_hist_add_many(struct dmademo_hist *h, const u32 *v, unsigned int n,
+			   unsigned int stride);
+
 /* dst += src: the histogram of both sets of values */
 void dmademo_hist_merge(struct dmademo_hist *dst, const struct dmademo_hist *src);
 

@@ -192,8 +192,8 @@ static void record(struct dmademo_loop *l, const struct dmademo_slot *s, bool ok
 
 	if (l->hist) {
 		/* as the samples' statistics: only transfers that verified */
-		for (i = 0; ok && i < DMADEMO_NR_PHASES; i++)
-			dmademo_hist_add(&l->hist[i], min_t(u64, s->ns[i], U32_MAX));
+		if (ok)
+			dmademo_batch_add(&l->batch, l->hist, s->ns);
 	} else {
 		smp = &l->out[l->n];
 		for (i = 0; i < DMADEMO_NR_PHASES; i++)
@@ -215,6 +215,15 @@ static void record(struct dmademo_loop *l, const struct dmademo_slot *s, bool ok
 	WRITE_ONCE(dmademo.done, dmademo.done + 1);
 	if (!ok)
 		WRITE_ONCE(dmademo.errors, dmademo.errors + 1);
+}
+
+void dmademo_batch_flush(struct dmademo_batch *b, struct dmademo_hist *hist)
+{
+	int p;
+
+	for (p = 0; p < DMADEMO_NR_PHASES; p++)
+		dmademo_hist_add_many(&hist[p], &b->ns[0][p], b->n, DMADEMO_NR_PHASES);
+	b->n = 0;
 }
 
 static bool fault_applies(u32 fault, const struct dmademo_run *r,
@@ -326,10 +335,14 @@ int dmademo_loop_run(struct dmademo_loop *l)
 		}
 		cond_resched();
 	}
+	if (l->hist)
+		dmademo_batch_flush(&l->batch, l->hist);
 	dmademo_bufs_free(b);
 	return 0;
 
 abort:
+	if (l->hist)
+		dmademo_batch_flush(&l->batch, l->hist);
 	if (r->engine->dma && !dmademo_quiesce(r->chan, b, stuck)) {
 		l->kept = true;
 		return ret;

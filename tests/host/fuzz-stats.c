@@ -9,7 +9,8 @@
  * nearest-rank percentiles of the sorted values, the mean rounded to
  * nearest, the floor of the square root of the floor of the population
  * variance. The array must come back a permutation of the input.
- * The same values go through the histograms of module/hist.c (fuzz_hist).
+ * The same values go through the histograms of module/hist.c (fuzz_hist),
+ * one by one, merged, and in batches (dmademo_hist_add_many()).
  * The first bytes also drive dmademo_percentile() at an arbitrary percentile
  * and dmademo_mbps_x100() within the module's limits.
  *
@@ -94,6 +95,19 @@ static void fuzz_hist(const u32 *in, u32 n, const u32 *ref, u32 mean, u32 stddev
 	}
 	dmademo_hist_merge(&a, &b);
 	CHECK(!memcmp(&a, &h, sizeof(h)));
+	/* in batches as the timed loop counts them, every other value from a stride of 2 */
+	dmademo_hist_init(&a);
+	for (i = 0; i < n; i += p) {
+		p = 1 + (in[i] ^ n) % 17;
+		p = p < n - i ? p : n - i;
+		dmademo_hist_add_many(&a, &in[i], p, 1);
+	}
+	dmademo_hist_init(&b);
+	for (i = 0; i < n; i += 2)
+		dmademo_hist_add(&b, in[i]);
+	dmademo_hist_add_many(&b, &in[1], n / 2, 2);
+	CHECK(!memcmp(&a, &h, sizeof(h)));
+	CHECK(!memcmp(&b, &h, sizeof(h)));
 	memset(&st, 0xa5, sizeof(st));
 	dmademo_hist_stats(&h, &st);
 	if (!n) {

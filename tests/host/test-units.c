@@ -467,6 +467,36 @@ static void test_hist_merge_overflow(void)
 	   "hist: %s", "empty gives zeros");
 }
 
+/* as the timed loop counts: rows of 11 phases in batches, all-zero phases included */
+static void test_hist_add_many(void)
+{
+	static struct dmademo_hist one[11], many[11];
+	static u32 rows[24][11];
+	unsigned int i, p, bad = 0;
+
+	for (p = 0; p < 11; p++) {
+		dmademo_hist_init(&one[p]);
+		dmademo_hist_init(&many[p]);
+	}
+	for (i = 0; i < 24; i++)
+		for (p = 0; p < 11; p++) {
+			/* phase 3 all zero, phase 5 zero but in row 17, phase 7 zero in row 0 */
+			rows[i][p] = p == 3 ? 0 : p == 5 ? (i == 17) * 4242 :
+				     p == 7 && !i ? 0 : (i + 1) * (p + 1) * 1000003U;
+			dmademo_hist_add(&one[p], rows[i][p]);
+		}
+	for (i = 0; i < 24; i += 8)
+		for (p = 0; p < 11; p++)
+			dmademo_hist_add_many(&many[p], &rows[i][p], 8, 11);
+	for (p = 0; p < 11; p++)
+		bad += !!memcmp(&one[p], &many[p], sizeof(one[p]));
+	dmademo_hist_add_many(&many[0], &rows[0][0], 0, 11);
+	bad += !!memcmp(&one[0], &many[0], sizeof(one[0]));
+	ok(!bad && many[3].n == 24 && many[3].count[0] == 24 && many[3].max == 0 &&
+	   many[5].max == 4242 && many[5].min == 0 && many[7].min == 0,
+	   "hist: %s", "batches of strided rows count as one add each, zero phases too");
+}
+
 static void test_mbps(void)
 {
 	ok(dmademo_mbps_x100(4096, 1000) == 409600, "mbps: %s", "4096 B in 1 us = 4096.00 MB/s");
@@ -539,6 +569,7 @@ int main(void)
 	test_hist_buckets();
 	test_hist_error();
 	test_hist_merge_overflow();
+	test_hist_add_many();
 	test_mbps();
 	test_shuffle();
 	printf("%d passed, %d failed\n", passed, failed);
