@@ -462,7 +462,7 @@ int main(int argc, char **argv)
 	res = open_out(opt.output, "results.csv");
 	sum = open_out(opt.output, "summary.csv");
 	fputs("strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu\n", res);
-	fputs("strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments\n", sum);
+	fputs("strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments,p999_ns,p9999_ns\n", sum);
 
 	/* sizes outer, as the module does: drift during the sweep hits every kind of a size alike */
 	memset(median, 0xff, sizeof(median));	/* -1: no median */

@@ -295,7 +295,7 @@ static int summary_show(struct seq_file *m, void *v)
 	unsigned int i;
 	int p;
 
-	seq_puts(m, "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments\n");
+	seq_puts(m, "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments,p999_ns,p9999_ns\n");
 	if (!res)
 		return 0;
 	for (i = 0; i < res->nr_cells; i++) {
@@ -314,7 +314,8 @@ static int summary_show(struct seq_file *m, void *v)
 				   s->stddev);
 			seq_put_mbps(m, c->size, s->p50);
 			seq_put_mbps(m, (u64)c->size * (c->n + c->failed), c->wall_ns);
-			seq_printf(m, ",%llu,%d,%u\n", c->failed, c->need_sync, c->segments);
+			seq_printf(m, ",%llu,%d,%u,%u,%u\n", c->failed, c->need_sync,
+				   c->segments, s->p999, s->p9999);
 		}
 	}
 	for (i = 0; i < res->nr_cells; i++) {

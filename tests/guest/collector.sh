@@ -40,7 +40,7 @@ check "results.csv has 2 strategies x 2 sizes x 20 rows" lines 81 "$r/results.cs
 check "every ok field is 1" \
 	awk -F, 'NR > 1 && $12 != "1" { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
 check "summary.csv header" grep -qx \
-	'strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments' \
+	'strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments,p999_ns,p9999_ns' \
 	"$r/summary.csv"
 check "summary.csv has the 11 phases for each (strategy,size), 4 of them" awk -F, '
 	NR > 1 {

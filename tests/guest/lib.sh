@@ -83,7 +83,7 @@ run_wait() {
 status_field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" "$D/status"; }
 
 RESULTS_HDR=strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu
-SUMMARY_HDR=strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments
+SUMMARY_HDR=strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments,p999_ns,p9999_ns
 PHASES="fill to_dev prep submit wait to_cpu read total wake alloc free "
 
 # rows whose phases do not add up to total_ns exactly
@@ -111,16 +111,18 @@ csv_checks() {
 		NR > 1 && (NR - 1) % 11 == 0 { if (p != want) bad++; p = "" } END { print bad + 0 }' "$_s")" 0
 	is "summary n = iterations and failed = 0 on every row" \
 		"$(awk -F, -v n="$2" 'NR > 1 && ($4 != n || $14 != 0)' "$_s" | wc -l)" 0
-	is "percentiles ordered: min <= p50 <= p90 <= p99 <= max" \
-		"$(awk -F, 'NR > 1 && !($5 <= $6 && $6 <= $7 && $7 <= $8 && $8 <= $9)' "$_s" | wc -l)" 0
+	is "percentiles ordered: min <= p50 <= p90 <= p99 <= p99.9 <= p99.99 <= max" \
+		"$(awk -F, 'NR > 1 && !($5 <= $6 && $6 <= $7 && $7 <= $8 && $8 <= $17 && $17 <= $18 && $18 <= $9)' "$_s" | wc -l)" 0
 	is "mean within min..max" "$(awk -F, 'NR > 1 && !($5 <= $10 && $10 <= $9)' "$_s" | wc -l)" 0
-	is "summary total p50 matches the raw samples' median (nearest rank)" "$(awk -F, -v n="$2" '
+	is "summary total p50, p90, p99, p99.9, p99.99 match the raw samples' (nearest rank)" "$(awk -F, -v n="$2" '
 		NR == FNR { if (FNR > 1) v[$1","$2, $3] = $11; next }
 		FNR > 1 && $3 == "total" { k = $1","$2
 			for (i = 0; i < n; i++) a[i] = v[k, i]
 			# insertion sort, n is small
 			for (i = 1; i < n; i++) { x = a[i]; for (j = i - 1; j >= 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
-			r = int((n * 50 + 99) / 100); if (a[r - 1] != $6) bad++ }
+			split("5000 6 9000 7 9900 8 9990 17 9999 18", pc, " ")
+			for (q = 1; q < 10; q += 2) {
+				r = int((n * pc[q] + 9999) / 10000); if (a[r - 1] != $(pc[q + 1])) bad++ } }
 		END { print bad + 0 }' "$_r" "$_s")" 0
 	is "mbps_p50 = size / p50 for total rows" "$(awk -F, 'NR > 1 && $3 == "total" {
 		w = $2 * 1000 / $6; if ($12 < w - 0.01 || $12 > w + 0.01) bad++ } END { print bad + 0 }' "$_s")" 0

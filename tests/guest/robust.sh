@@ -349,7 +349,7 @@ is "results during a run: every row whole (18 fields, iter = row, ok = 1)" "$(aw
 	END { print (NR > 1 ? bad + 0 : "no rows") }' "$T/during.csv")" 0
 note "  $(($(wc -l < "$T/during.csv") - 1)) rows read during the run"
 is "summary during a run: the header only (the only step has not ended)" \
-	"$(cat "$D/summary")" "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments"
+	"$(cat "$D/summary")" "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments,p999_ns,p9999_ns"
 
 # stop during a run
 stop_run
