@@ -23,7 +23,16 @@
 #            can take the channel. The summary's total row gives n and
 #            mbps_step (bytes over the wall time of the recorded transfers).
 #
-# Writes $OUT/runs.csv (one line per run), $OUT/phases.csv (dmademo's summary
+# Then the time to result: WALL_REPS (5) repetitions of WALL_N (40000)
+# transfers at each of WALL_SIZES (64 4096), dmatest against dmademo
+# streaming depth 1 recording samples and recording histograms, each timed
+# from the guest's clock (/proc/uptime, 1/100 s) from `echo 1 > run` or
+# `echo start > run` to `cat wait` returning: what a user waits for, the
+# harness's setup and its statistics included (harness dmatest-wall and
+# dmademo-wall).
+#
+# Writes $OUT/runs.csv (one line per run, wall_cs for every run),
+# $OUT/phases.csv (dmademo's summary
 # rows, prefixed by rep and depth) and $OUT/dmatest.log, then runs the export
 # suite (export.sh), whose figures land in $OUT/export.txt. Exit status: 0 if
 # every run completed without errors (whatever the figures), else 1; the
@@ -45,16 +54,26 @@ DMATEST_KO=/lib/modules/dmatest.ko
 RUNS=$OUT/runs.csv
 PHASES=$OUT/phases.csv
 
-echo "harness,strategy,depth,size,rep,n,failures,iops,kbs,mbps_step" > "$RUNS"
+WALL_N=${WALL_N:-40000}
+WALL_REPS=${WALL_REPS:-5}
+WALL_SIZES=${WALL_SIZES:-64 4096}
+
+echo "harness,strategy,depth,size,rep,n,failures,iops,kbs,mbps_step,record,wall_cs" > "$RUNS"
 : > "$PHASES"
 : > "$OUT/dmatest.log"
 failed=0
 fail() { note "FAILED: $*"; failed=$((failed + 1)); }
 
-# dmatest SIZE REP [POLLED]: one dmatest run, its summary line into runs.csv
+# centiseconds since boot: the guest's clock (busybox date has no %N)
+now_cs() {
+	read -r _up _idle < /proc/uptime
+	echo "${_up%.*}${_up#*.}" | sed 's/^0*\(.\)/\1/'
+}
+
+# dmatest SIZE REP [POLLED [HARNESS]]: one dmatest run, its summary line into runs.csv
 dmatest_run() {
 	_polled=${3:-0}
-	_h=dmatest
+	_h=${4:-dmatest}
 	[ "$_polled" = 1 ] && _h=dmatest-polled
 	_before=$(dmesg | grep -c 'dmatest: .*: summary ')
 	if ! insmod "$DMATEST_KO" iterations="$N" test_buf_size="$1" noverify=1 \
@@ -67,8 +86,10 @@ dmatest_run() {
 		rmmod dmatest
 		return 1
 	fi
+	_t0=$(now_cs)
 	echo 1 > "$P/run"
 	cat "$P/wait" > /dev/null
+	_t1=$(now_cs)
 	_line=$(dmesg | grep 'dmatest: .*: summary ' | tail -n 1)
 	_after=$(dmesg | grep -c 'dmatest: .*: summary ')
 	rmmod dmatest
@@ -84,25 +105,28 @@ dmatest_run() {
 	if [ "$3" != "$N" ] || [ "$4" != 0 ]; then
 		fail "dmatest $1 B: $3 tests, $4 failures (wanted $N, 0)"
 	fi
-	echo "$_h,dmatest,1,$1,$2,$3,$4,$5,$6," >> "$RUNS"
-	note "rep $2  $1 B  $_h     $5 transfers/s"
+	echo "$_h,dmatest,1,$1,$2,$3,$4,$5,$6,,,$((_t1 - _t0))" >> "$RUNS"
+	note "rep $2  $1 B  $_h     $5 transfers/s, start to wait $((_t1 - _t0))0 ms"
 }
 
-# dmademo STRATEGY DEPTH SIZE REP COMPLETION: one dmademo run, its total row
-# into runs.csv (harness dmademo, or dmademo-poll)
+# dmademo STRATEGY DEPTH SIZE REP COMPLETION [RECORD [HARNESS]]: one dmademo
+# run, its total row into runs.csv (harness dmademo, or dmademo-poll)
 dmademo_run() {
-	_h=dmademo
+	_h=${7:-dmademo}
+	_rec=${6:-samples}
 	[ "$5" = poll ] && _h=dmademo-poll
 	set_knobs channel="$CH" strategy="$1" sizes="$3" iterations="$N" warmup=0 \
-		verify=0 touch=0 depth="$2" inject=none completion="$5" ||
+		verify=0 touch=0 depth="$2" inject=none completion="$5" record="$_rec" ||
 		{ fail "dmademo $1: knobs"; return 1; }
+	_t0=$(now_cs)
 	_st=$(run_wait)
+	_t1=$(now_cs)
 	if [ "$_st" != "state=done done=$N total=$N errors=0 skipped=0" ]; then
 		fail "dmademo $1 depth $2 $3 B: $_st"
 		kwrite "$D/channel" none > /dev/null
 		return 1
 	fi
-	[ "$5" = poll ] || sed -n "s/^$1,$3,/$4,$2,&/p" "$D/summary" >> "$PHASES"
+	[ "$5" = poll ] || [ "$_h" != dmademo ] || sed -n "s/^$1,$3,/$4,$2,&/p" "$D/summary" >> "$PHASES"
 	# strategy,size,phase,n,min,p50,p90,p99,max,mean,stddev,mbps_p50,mbps_step
 	_row=$(grep "^$1,$3,total," "$D/summary")
 	kwrite "$D/channel" none > /dev/null
@@ -112,8 +136,8 @@ dmademo_run() {
 		fail "dmademo $1 depth $2 $3 B: summary total row '$_row'"
 		return 1
 	fi
-	echo "$_h,$1,$2,$3,$4,$_n,0,,,$_mbps" >> "$RUNS"
-	note "rep $4  $3 B  $_h $1 depth $2   $_mbps MB/s (mbps_step)"
+	echo "$_h,$1,$2,$3,$4,$_n,0,,,$_mbps,$_rec,$((_t1 - _t0))" >> "$RUNS"
+	note "rep $4  $3 B  $_h $1 depth $2 $_rec  $_mbps MB/s (mbps_step), start to wait $((_t1 - _t0))0 ms"
 }
 
 note "bench-compare on $(uname -r): $REPS repetitions, $CH, size:transfers $SIZES"
@@ -138,6 +162,18 @@ while [ "$rep" -le "$REPS" ]; do
 			case $dep in *:poll) comp=poll; dep=${dep%:poll} ;; esac
 			dmademo_run "$st" "$dep" "$size" "$rep" "$comp"
 		done
+	done
+	rep=$((rep + 1))
+done
+
+# time to result: what a user waits for, from start to wait returning
+N=$WALL_N
+rep=1
+while [ "$rep" -le "$WALL_REPS" ]; do
+	for size in $WALL_SIZES; do
+		dmatest_run "$size" "$rep" 0 dmatest-wall
+		dmademo_run streaming 1 "$size" "$rep" irq samples dmademo-wall
+		dmademo_run streaming 1 "$size" "$rep" irq histogram dmademo-wall
 	done
 	rep=$((rep + 1))
 done
