@@ -10,6 +10,7 @@
 #   make check-quick      the same without the debug kernel
 #   make bench-compare    dmademo against the kernel's dmatest on the emulated board
 #                         (BOARD=raspi2 or BOARD=exynos: on a 32-bit board)
+#   make deb              the Debian packages dmademo-dkms and dmademo-tools, into build/deb
 #   make deps             install and fetch what the targets above need
 #   make clean
 #
@@ -25,7 +26,7 @@ ifneq ($(CROSS_COMPILE),)
 KBUILD_ARGS += CROSS_COMPILE=$(CROSS_COMPILE)
 endif
 
-.PHONY: all modules clean check check-quick demo demo-x86 bench-compare deps
+.PHONY: all modules clean check check-quick demo demo-x86 bench-compare deb deps
 
 all: modules
 
@@ -54,6 +55,9 @@ demo-x86:
 bench-compare:
 	@scripts/bench-compare $(if $(BOARD),--board $(BOARD))
 
+deb:
+	@scripts/deb
+
 deps:
 	@scripts/deps all >/dev/null
 
@@ -70,4 +74,5 @@ TOOLS_OUT ?= build
 tools:
 	@mkdir -p $(TOOLS_OUT)
 	$(TOOLS_CC) -std=gnu11 $(TOOLS_CFLAGS) -Imodule -Itests/host -o $(TOOLS_OUT)/dmademo-mmap \
-		bench/dmademo-mmap.c bench/mmap-out.c module/parse.c module/stats.c -lm $(TOOLS_STATIC)
+		bench/dmademo-mmap.c bench/mmap-out.c module/parse.c module/stats.c -lm $(TOOLS_STATIC) \
+		$(TOOLS_LDFLAGS)
