@@ -164,6 +164,23 @@ check "a quiet run afterwards exits 0 and prints nothing" \
 	eval '[ $rc -eq 0 ] && [ ! -s "$T/o" ] && [ ! -s "$T/e" ]'
 check "its results.csv has 5 rows" lines 6 "$T/run2/results.csv"
 
+# --- the LAVA test's steps (lava/dmademo.yaml), outside LAVA: Linaro's lines ------------
+if [ -f /work/lava/dmademo.sh ]; then
+	(cd /work/lava && sh ./dmademo.sh -s coherent,streaming -z 64,4096 -n 20 -o "$T/lava" &&
+		sh ./send-to-lava.sh "$T/lava/result.txt") >"$T/o" 2>"$T/e"
+	rc=$?
+	comment "$T/e"
+	check "lava/dmademo.sh + send-to-lava.sh: exit 0, run and verify pass" eval '
+		[ $rc -eq 0 ] && grep -qx "<TEST_CASE_ID=dmademo-run RESULT=pass>" "$T/o" &&
+		grep -qx "<TEST_CASE_ID=dmademo-verify RESULT=pass>" "$T/o"'
+	awk -F, '$3 == "total" { printf "<TEST_CASE_ID=%s-%s RESULT=pass MEASUREMENT=%.3f UNITS=us>\n", $1, $2, $6 / 1000 }' \
+		"$T/lava/dmademo/summary.csv" 2>/dev/null | sort >"$T/want"
+	check "... one measurement per (strategy, size): the summary's total p50 in us" eval '
+		[ "$(wc -l <"$T/want")" = 4 ] && [ "$(grep MEASUREMENT "$T/o" | sort)" = "$(cat "$T/want")" ]'
+else
+	tap_fail "no /work/lava/dmademo.sh (the runner's --file lava)"
+fi
+
 # --- map-only: --bind a platform device nothing binds here: the Pi's soc:gpu, or the Exynos's
 # 2D engine (its driver is a module the board lacks); a second one for the EBUSY case ---------
 BD= BD2=
