@@ -53,9 +53,12 @@ errname() {
 	esac
 }
 
-# (busybox echo reports a failed write; its printf does not)
+# The shell's echo when it names a failed write's errno (busybox's does; its printf does not),
+# else coreutils' through env (dash's builtin says "I/O error" whatever the errno)
+KECHO=echo
+case $( { echo x > /dev/full; } 2>&1 ) in *"No space"*) ;; *) KECHO="env echo" ;; esac
 kwrite() {
-	if _m=$( { echo "$2" > "$1"; } 2>&1 ); then
+	if _m=$( { $KECHO "$2" > "$1"; } 2>&1 ); then
 		echo ok
 	else
 		errname "$_m"
