@@ -16,7 +16,8 @@
 #                           before -initrd), CONSOLE (the guest's console device) and
 #                           MACHINE_APPEND (kernel command line of the machine, may be empty)
 # select_kernel may also set HALT: how the guest's /init ends the machine (default "reboot -f",
-# which with -no-reboot ends QEMU).
+# which with -no-reboot ends QEMU). A runner that sets ROOTFS_OK=1 takes --rootfs FILE: a
+# gzip'd newc cpio of a whole userland (scripts/userland) that the initramfs is laid over.
 # The kernel command line is "console=$CONSOLE,115200 rdinit=/init panic=-1 $MACHINE_APPEND
 # $CMDLINE_EXTRA $QEMU_APPEND"; QEMU also gets -initrd, -append, -serial stdio -display none
 # -monitor none -no-reboot.
@@ -37,6 +38,8 @@ QEMU_CMD=()
 CONSOLE=""
 MACHINE_APPEND=""
 HALT="reboot -f"
+ROOTFS=""
+ROOTFS_OK=0   # the runner sets 1 after sourcing this
 
 WORK=""
 QPID=""     # timeout(1) running QEMU: it passes a TERM on to QEMU
@@ -86,6 +89,13 @@ parse_args() {
 		--ko=*) KOS+=("${1#*=}"); shift ;;
 		--file) FILES+=("${2:-}"); shift 2 || bad_usage "--file needs a path" ;;
 		--file=*) FILES+=("${1#*=}"); shift ;;
+		--rootfs | --rootfs=*)
+			[ "$ROOTFS_OK" = 1 ] || bad_usage "unknown option: $1"
+			if [ "$1" = --rootfs ]; then
+				ROOTFS=${2:-}; shift 2 || bad_usage "--rootfs needs a file"
+			else
+				ROOTFS=${1#*=}; shift
+			fi ;;
 		-h | --help) usage; exit 0 ;;
 		--) shift; break ;;
 		-?*) bad_usage "unknown option: $1" ;;
@@ -104,6 +114,7 @@ parse_args() {
 	local f
 	for f in "${KOS[@]}"; do [ -f "$f" ] || bad_usage "--ko: no such file: $f"; done
 	for f in "${FILES[@]}"; do [ -e "$f" ] || bad_usage "--file: no such file or folder: $f"; done
+	[ -z "$ROOTFS" ] || [ -s "$ROOTFS" ] || bad_usage "--rootfs: no such file, or empty: $ROOTFS"
 }
 
 # board_dtb DTB N: the board's DTB as $WORK/board.dtb, with N dmademo nodes added
@@ -152,12 +163,18 @@ write_init() {   # $1 = marker token, $2 = output file
 		printf 'set --'
 		for arg in "${ARGS[@]}"; do printf ' %s' "$(shquote "$arg")"; done
 		echo
+		if [ -n "$ROOTFS" ]; then   # the userland's programs first, busybox's for the rest
+			echo 'export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/busybox HOME=/root'
+			echo '/busybox/busybox --install -s /busybox'
+		else
+			echo 'export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root'
+			echo '/bin/busybox --install -s'
+		fi
 		cat <<'EOF'
-export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
-/bin/busybox --install -s
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+ln -s /proc/self/fd /dev/fd 2>/dev/null   # bash's <(...)
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
 dmesg -n 1
@@ -197,12 +214,22 @@ EOF
 }
 
 make_initrd() {   # $1 = marker token
-	local root=$WORK/initrd f
-	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,work,out,lib/modules}
-	cp "$BUSYBOX" "$root/bin/busybox"
-	ln -s busybox "$root/bin/sh"
-	if [ -n "$PRELOAD_KO" ]; then cp "$PRELOAD_KO" "$root/lib/modules/"; fi
-	for f in "${KOS[@]}"; do cp "$f" "$root/lib/modules/"; done
+	local root=$WORK/initrd f mods=lib/modules
+	if [ -n "$ROOTFS" ]; then
+		# Laid over a userland whose /bin and /lib may be symlinks (usr-merge), which a
+		# directory of the same name here would replace: busybox goes to /busybox, modules
+		# to /usr/lib/modules, which is /lib/modules there.
+		mods=usr/lib/modules
+		mkdir -p "$root"/{busybox,work,out,$mods}
+		cp "$BUSYBOX" "$root/busybox/busybox"
+		HALT="/busybox/busybox $HALT"
+	else
+		mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,work,out,$mods}
+		cp "$BUSYBOX" "$root/bin/busybox"
+		ln -s busybox "$root/bin/sh"
+	fi
+	if [ -n "$PRELOAD_KO" ]; then cp "$PRELOAD_KO" "$root/$mods/"; fi
+	for f in "${KOS[@]}"; do cp "$f" "$root/$mods/"; done
 	for f in "${FILES[@]}"; do cp -RL "$f" "$root/work/"; done
 	if [ "$SCRIPT" = - ]; then
 		SCRIPT_NAME=script.sh
@@ -214,6 +241,10 @@ make_initrd() {   # $1 = marker token
 	write_init "$1" "$root/init"
 	chmod 755 "$root/init"
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$WORK/initrd.gz"
+	if [ -n "$ROOTFS" ]; then   # the kernel unpacks concatenated archives in turn
+		cat "$ROOTFS" "$WORK/initrd.gz" >"$WORK/initrd-all.gz"
+		mv "$WORK/initrd-all.gz" "$WORK/initrd.gz"
+	fi
 }
 
 # Reads the console on stdin: all of it to console.log, the script's lines to stdout, the
@@ -262,6 +293,8 @@ run_qemu() {   # $1 = marker token; sets QRC
 	if [ ${#QEMU_CMD[@]} -eq 0 ] || [ -z "$CONSOLE" ]; then fail "machine_qemu set no command"; fi
 	local append="console=$CONSOLE,115200 rdinit=/init panic=-1 "
 	append+="${MACHINE_APPEND:+$MACHINE_APPEND }$CMDLINE_EXTRA ${QEMU_APPEND:-}"
+	# a userland's hundreds of MB: tmpfs, the rootfs otherwise, would stop at half the memory
+	[ -z "$ROOTFS" ] || append+=" rootfstype=ramfs"
 	mkfifo "$WORK/console"
 	timeout -k 5 "$TIMEOUT" "${QEMU_CMD[@]}" -initrd "$WORK/initrd.gz" -append "$append" \
 		-serial stdio -display none -monitor none -no-reboot \
