@@ -14,7 +14,7 @@ if ! command -v check >/dev/null 2>&1; then # alone: the few helpers used
 fi
 
 SUITE=collector
-RUN="${COLLECTOR_SH:-sh} /work/bench/dmademo-run"   # COLLECTOR_SH=bash: under bash
+RUN="sh /work/bench/dmademo-run"
 DBG=${DMADEMO_DEBUGFS:-/sys/kernel/debug/dmademo}
 OUT=${OUT:-/out}
 T=/tmp/collector

@@ -1,8 +1,9 @@
 # DKMS on the board's own Debian userland (scripts/qemu-rpi3 --rootfs, scripts/userland):
 # `apt-get install` of dmademo-dkms from /work/deb builds dmademo.ko for the running kernel
-# and installs it where modprobe and bench/dmademo-run find it. main.sh's next suites then
-# test that module (KO=/lib/modules/$(uname -r)/updates/dkms/dmademo.ko on its command line).
-# shellcheck shell=sh disable=SC2016 # eval '...' expands later, on purpose
+# and installs it where modprobe and bench/dmademo-run find it; the README's collector command
+# runs under bash. main.sh's next suites then test that module
+# (KO=/lib/modules/$(uname -r)/updates/dkms/dmademo.ko on its command line).
+# shellcheck shell=sh disable=SC2016,SC2034 # eval '...' expands later; SUITE is lib.sh's
 SUITE=dkms
 KR=$(uname -r)
 T=/tmp/dkms
@@ -36,4 +37,18 @@ is "... its version is the package's" "$(modinfo -F version dmademo 2>&1)" "$ver
 is "... built for this kernel (vermagic)" "$(modinfo -F vermagic dmademo 2>&1 | cut -d' ' -f1)" "$KR"
 check "modprobe dmademo loads it; its debugfs folder appears" eval 'modprobe dmademo && [ -d "$D" ]'
 check "modprobe -r dmademo unloads it" eval 'modprobe -r dmademo && [ ! -d "$D" ]'
+
+# The README's collector command, under bash: it finds the module DKMS installed and loads it.
+# The collector suite's first run; tests/check compares its folder with the busybox boot's.
+bash /work/bench/dmademo-run -s coherent,streaming -z 64,4K -n 20 -o "$T/run" >"$T/o" 2>"$T/e"
+rc=$?
+is "bash bench/dmademo-run -s coherent,streaming -z 64,4K -n 20: status" "$rc" 0
+[ "$rc" = 0 ] || sed 's/^/#   /' "$T/e"
+check "... it loaded the module DKMS installed" \
+	grep -q "loading /lib/modules/$KR/updates/dkms/dmademo.ko" "$T/o" "$T/e"
+check "... its folder: results, summary, histogram, meta; the run done" \
+	eval '[ -s "$T/run/results.csv" ] && [ -s "$T/run/summary.csv" ] &&
+	[ -f "$T/run/histogram.csv" ] && grep -qx state=done "$T/run/meta"'
+rm -rf "$OUT/collector-run"
+cp -r "$T/run" "$OUT/collector-run"
 rm -rf "$T"
