@@ -49,6 +49,8 @@ check "... it loaded the module DKMS installed" \
 check "... its folder: results, summary, histogram, meta; the run done" \
 	eval '[ -s "$T/run/results.csv" ] && [ -s "$T/run/summary.csv" ] &&
 	[ -f "$T/run/histogram.csv" ] && grep -qx state=done "$T/run/meta"'
-rm -rf "$OUT/collector-run"
-cp -r "$T/run" "$OUT/collector-run"
+if [ -d "$T/run" ]; then
+	rm -rf "$OUT/collector-run"
+	cp -r "$T/run" "$OUT/collector-run"
+fi
 rm -rf "$T"
