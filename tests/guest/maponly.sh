@@ -152,12 +152,17 @@ if [ -f "$PM" ] && [ "$BUS" = pci ] && ! dbg_active; then
 	note "yardstick: dmademo to_dev + to_cpu medians$h ns; plain loop$p ns; two phases' own cost$k ns"
 	echo "device=$DEV path=$(info dma_path) dmademo_ns=$H plain_ns=$P phases_ns=$K runs_dmademo=${h# } runs_plain=${p# }" >> "$OUT/yardstick.txt"
 	within() { awk -v r="${1:-0}" 'BEGIN { exit !(r >= 0.75 && r <= 1.25) }'; }
-	check "streaming 4 KiB map + unmap: dmademo's less its two phases' own cost ($K ns) over the plain loop's, the median of five pairs ($R: ${H:-?} against ${P:-?} ns), within 25% of 1" \
-		within "$R"
 	if [ "${P:-0}" -ge $((8 * K)) ]; then
+		check "streaming 4 KiB map + unmap: dmademo's less its two phases' own cost ($K ns) over the plain loop's, the median of five pairs ($R: ${H:-?} against ${P:-?} ns), within 25% of 1" \
+			within "$R"
 		check "... and as measured ($R0), within 25% too" within "$R0"
 	else
-		note "the plain loop's round trip is under 8 times the two phases' own cost: the raw figure is not compared"
+		# a round trip of a few hundred ns (dma-direct, passthrough): one boot's dmademo
+		# medians spread from 411 to 640 ns, so 25% of it is less than the phases' cost
+		# is known to; dmademo may differ from the plain loop by that cost, no more
+		check "streaming 4 KiB map + unmap: dmademo's less its two phases' own cost against the plain loop's, the median of five pairs (${H:-?} - $K against ${P:-?} ns), within that cost" \
+			awk -v h="${H:-0}" -v k="$K" -v p="${P:-0}" 'BEGIN { d = h - k - p; exit !(p > 0 && k > 0 && d <= k && -d <= k) }'
+		note "the plain loop's round trip is under 8 times the two phases' own cost: the ratio ($R) and the raw figure are not compared"
 	fi
 	set_knobs touch=1
 fi
