@@ -147,16 +147,22 @@ set_knobs strategy=coherent,cpu sizes=4K warmup=10 verify=1 iterations=1 rounds=
 echo start > "$D/run"
 # elapsed_ms every 0.2 s while it runs: a host that starves the emulator for a second must not
 # make two fixed samples land after the end
-e1='' e2='' i=0
+e1='' e2='' i=0 n=0
 while [ $i -lt 100 ] && grep -q '^state=running' "$D/status"; do
 	e=$(status_field elapsed_ms)
 	[ -n "$e1" ] || e1=$e
 	e2=$e
+	n=$((n + 1))
 	sleep 0.2
 	i=$((i + 1))
 done
 is "a run bounded by time: status counts its time, of both steps'" "$(status_field duration_ms)" $((2 * HIST_MS))
-check "... and it advances while it runs (first $e1 ms, last $e2 ms seen)" [ "${e2:-0}" -gt "${e1:-0}" ]
+# (the debug kernel, beside another boot, once read the status only once in its 1.6 s)
+if [ "$n" -ge 2 ]; then
+	check "... and it advances while it runs (first $e1 ms, last $e2 ms seen)" [ "${e2:-0}" -gt "${e1:-0}" ]
+else
+	tap_ok "... and it advances while it runs: $n reading(s) of the status while it ran, too few to tell # SKIP"
+fi
 st=$(sed 's/ seed=[0-9]*//' "$D/wait")
 is "... it ends done when its time is up" "${st%% *}" state=done
 is "... with all its time elapsed" "$(status_field elapsed_ms)" $((2 * HIST_MS))
