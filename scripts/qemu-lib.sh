@@ -159,7 +159,7 @@ write_init() {   # $1 = marker token, $2 = output file
 		echo "DEADLINE=$deadline"
 		echo "HOST_TIME=$(date +%s)"
 		echo "PRELOAD=$(shquote "${PRELOAD_KO:+/lib/modules/${PRELOAD_KO##*/}}")"
-		echo "HALT=$(shquote "$HALT")"
+		echo "HALT=$(shquote "${ROOTFS:+/busybox/busybox }$HALT")"
 		printf 'set --'
 		for arg in "${ARGS[@]}"; do printf ' %s' "$(shquote "$arg")"; done
 		echo
@@ -221,8 +221,7 @@ make_initrd() {   # $1 = marker token
 		# to /usr/lib/modules, which is /lib/modules there.
 		mods=usr/lib/modules
 		mkdir -p "$root"/{busybox,work,out,$mods}
-		cp "$BUSYBOX" "$root/busybox/busybox"
-		HALT="/busybox/busybox $HALT"
+		cp "$BUSYBOX" "$root/busybox/busybox"   # the init's HALT runs it by its path
 	else
 		mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,work,out,$mods}
 		cp "$BUSYBOX" "$root/bin/busybox"
