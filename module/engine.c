@@ -20,6 +20,7 @@
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/scatterlist.h>
+#include <linux/sched.h>
 #include <linux/smp.h>
 
 #include "engine.h"
@@ -185,7 +186,15 @@ static int poll_start(struct dmademo_run *r, struct dmademo_slot *s, const char 
 	return dma_start(r, s, what, false);
 }
 
-/* wait: polling until the last descriptor is complete; no wake-up */
+/*
+ * wait: polling until the last descriptor is complete; no wake-up. Each
+ * poll that finds the transfer in progress offers the CPU with
+ * cond_resched(): it costs a flag test while nothing else wants the CPU,
+ * and on the kernels without full preemption (Debian's are
+ * PREEMPT_VOLUNTARY) it is the only point at which the soft-lockup
+ * watchdog's stopper thread can run and RCU sees a quiescent state
+ * (__cond_resched() -> rcu_all_qs()), however long timeout_ms is.
+ */
 static int poll_finish(struct dmademo_run *r, struct dmademo_slot *s, u64 *t,
 		       const char **what)
 {
@@ -196,6 +205,7 @@ static int poll_finish(struct dmademo_run *r, struct dmademo_slot *s, u64 *t,
 	while ((status = dmaengine_tx_status(r->chan, s->cookie, NULL)) == DMA_IN_PROGRESS) {
 		if (time_after(jiffies, deadline))
 			return -ETIMEDOUT;
+		cond_resched();
 		cpu_relax();
 	}
 	*t = ktime_get_ns();

@@ -594,6 +594,30 @@ fails_as "completion=poll, inject=timeout: polling gives up after timeout_ms too
 	"streaming 4096 B: transfer timed out after 200 ms$LOST (-ETIMEDOUT)"
 set_knobs inject=none timeout_ms=1000
 after_timeout "polled" "state=done done=5 total=5 errors=0 skipped=0"
+
+# A poll that lasts seconds gives the CPU up (engine.c: poll_finish()): with the soft-lockup
+# watchdog at 2 s (watchdog_thresh=1) and RCU's stall timeout at 3 s, a 6 s polled timeout
+# trips neither. Before the fix, Debian's PREEMPT_VOLUNTARY kernels reported both.
+WT=/proc/sys/kernel/watchdog_thresh
+RT=/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
+wt0=$(cat $WT 2>/dev/null)
+rt0=$(cat $RT 2>/dev/null)
+if [ -n "$wt0" ] && [ -n "$rt0" ] && echo 1 > $WT && echo 3 > $RT; then
+	LOCKUP_RE='soft lockup|detected stalls|self-detected stall'
+	stalls0=$(dmesg | grep -cE "$LOCKUP_RE")
+	set_knobs strategy=coherent timeout_ms=6000 inject=timeout
+	fails_as "completion=poll, inject=timeout, timeout_ms=6000: ETIMEDOUT after 6 s" \
+		"coherent 4096 B: transfer timed out after 6000 ms$LOST (-ETIMEDOUT)"
+	stalls=$(($(dmesg | grep -cE "$LOCKUP_RE") - stalls0))
+	is "... and a 6 s poll trips neither the soft-lockup watchdog (2 s) nor RCU (3 s)" "$stalls" 0
+	[ "$stalls" = 0 ] || dmesg | grep -E -A3 "$LOCKUP_RE" | tail -20 | sed 's/^/#   /'
+	echo "$wt0" > $WT
+	echo "$rt0" > $RT
+	set_knobs inject=none timeout_ms=1000
+	after_timeout "the long poll" "state=done done=5 total=5 errors=0 skipped=0"
+else
+	tap_fail "the lockup detectors' thresholds can be lowered ($WT '$wt0', $RT '$rt0')"
+fi
 set_knobs completion=irq
 
 # A channel that cannot be stopped after a timeout (inject=stuck plays a
