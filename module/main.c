@@ -26,11 +26,6 @@ struct dmademo dmademo = {
 	.state_wq = __WAIT_QUEUE_HEAD_INITIALIZER(dmademo.state_wq),
 	.stuck = LIST_HEAD_INIT(dmademo.stuck),
 	.params = {
-		.strategies = {
-			DMADEMO_COHERENT, DMADEMO_POOL, DMADEMO_STREAMING,
-			DMADEMO_STREAMING_SYNC, DMADEMO_NONCOHERENT, DMADEMO_CPU,
-		},
-		.nr_strategies = DMADEMO_NR_STRATEGIES,
 		.sizes = { 64, 4096, 65536 },
 		.nr_sizes = 3,
 		.iterations = 100,
@@ -217,6 +212,7 @@ static int __init dmademo_init(void)
 {
 	int ret;
 
+	dmademo_strategies_all(dmademo.params.strategies, &dmademo.params.nr_strategies);
 	dmademo.copy_buf = kzalloc(DMADEMO_COPY_MAX, GFP_KERNEL);
 	if (!dmademo.copy_buf)
 		return -ENOMEM;

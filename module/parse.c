@@ -184,6 +184,16 @@ int dmademo_parse_sizes(char *buf, u32 *sizes, unsigned int *nr,
 	return 0;
 }
 
+/* "all": every strategy, in the order of enum dmademo_strategy (the default) */
+void dmademo_strategies_all(u8 *list, unsigned int *nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
+		list[i] = i;
+	*nr = DMADEMO_NR_STRATEGIES;
+}
+
 int dmademo_parse_strategies(char *buf, u8 *list, unsigned int *nr,
 			     const char **why)
 {
@@ -196,9 +206,7 @@ int dmademo_parse_strategies(char *buf, u8 *list, unsigned int *nr,
 	if (ret)
 		return ret;
 	if (!strcmp(buf, "all")) {
-		for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
-			list[i] = i;
-		*nr = DMADEMO_NR_STRATEGIES;
+		dmademo_strategies_all(list, nr);
 		return 0;
 	}
 	while ((tok = strsep(&buf, ","))) {
