@@ -32,6 +32,7 @@ struct dmademo_user {
 	struct dmademo_bufs *b;		/* NULL until DMADEMO_IOC_ALLOC */
 	u32 kind;
 	bool need_sync;
+	bool dev_owns;			/* cached: SYNC_TO_DEV done, SYNC_TO_CPU not yet */
 	bool stuck;			/* a transfer could not be stopped */
 	u32 stuck_gen;			/* on this channel (dmademo.chan_gen) */
 	atomic_t maps;			/* VMAs mapping b */
@@ -157,7 +158,13 @@ static int user_mmap(struct file *file, struct vm_area_struct *vma)
 		ret = refuse(u, -ENXIO, "mmap: no buffers: DMADEMO_IOC_ALLOC first");
 		goto out;
 	}
-	if (!(vma->vm_flags & VM_SHARED)) {
+	/*
+	 * VM_MAYSHARE, not VM_SHARED: do_mmap() clears VM_SHARED (and
+	 * VM_MAYWRITE) for a file not opened for writing, so a read-only
+	 * open's MAP_SHARED mapping has VM_MAYSHARE alone. It refused
+	 * PROT_WRITE there already (EACCES).
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE)) {
 		ret = refuse(u, -EINVAL, "mmap: a private mapping: map DMA buffers MAP_SHARED");
 		goto out;
 	}
@@ -221,6 +228,8 @@ static long user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 		return refuse(u, -EINVAL, "alloc: unknown kind %u", a->kind);
 	if (a->flags)
 		return refuse(u, -EINVAL, "alloc: flags %#x: must be 0", a->flags);
+	if (a->reserved)
+		return refuse(u, -EINVAL, "alloc: reserved %#x: must be 0", a->reserved);
 	if (!a->size || a->size % 4 || a->size > DMADEMO_MAX_SIZE)
 		return refuse(u, -EINVAL, "alloc: %llu B: a multiple of 4 B, at most %u B",
 			      a->size, DMADEMO_MAX_SIZE);
@@ -259,6 +268,7 @@ static long user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 	}
 	u->b = b;
 	u->kind = a->kind;
+	u->dev_owns = false;
 	u->need_sync = dmademo_bufs_need_sync(b);
 	a->need_sync = u->need_sync;
 	mutex_unlock(&u->lock);
@@ -310,10 +320,21 @@ static long user_sync(struct dmademo_user *u, struct dmademo_sync *sy)
 			     dmademo_ukinds[u->kind].name);
 		goto out;
 	}
+	/*
+	 * A sync for the CPU invalidates (arm64 dcache_inval_poc(), ARMv7
+	 * v7_dma_inv_range()): while the CPU owns the buffers it would drop
+	 * what the CPU wrote, and expose what memory held under it.
+	 */
+	if (sy->dir == DMADEMO_SYNC_TO_CPU && !u->dev_owns) {
+		ret = refuse(u, -EINVAL,
+			     "sync: to the CPU, which owns the buffers already: DMADEMO_SYNC_TO_DEV first");
+		goto out;
+	}
 	if (sy->dir == DMADEMO_SYNC_TO_DEV)
 		ops->to_dev(u->b, &u->b->slot[0]);
 	else
 		ops->to_cpu(u->b, &u->b->slot[0]);
+	u->dev_owns = sy->dir == DMADEMO_SYNC_TO_DEV;
 	sy->ns = ktime_get_ns() - t0;
 out:
 	mutex_unlock(&u->lock);
@@ -349,6 +370,13 @@ static long user_xfer(struct dmademo_user *u, struct dmademo_xfer *x)
 	}
 	if (READ_ONCE(dmademo.chan_stuck) || u->stuck) {
 		ret = refuse(u, -EIO, "xfer: the channel could not be stopped after a timeout");
+		goto out;
+	}
+	/* the device would read what the CPU may not have written back */
+	if (u->b->ops->to_dev && !u->dev_owns) {
+		ret = refuse(u, -EINVAL,
+			     "xfer: the CPU owns the %s buffers: DMADEMO_SYNC_TO_DEV first",
+			     dmademo_ukinds[u->kind].name);
 		goto out;
 	}
 	r.chan = dmademo.chan;
@@ -426,9 +454,10 @@ static ssize_t user_read(struct file *file, char __user *ubuf, size_t count, lof
 		return -EINTR;
 	spin_lock(&u->reason_lock);
 	len = scnprintf(line, sizeof(line),
-			"kind=%s size=%zu maps=%d need_sync=%d stuck=%d error=%s\n",
+			"kind=%s size=%zu maps=%d need_sync=%d stuck=%d owner=%s error=%s\n",
 			u->b ? dmademo_ukinds[u->kind].name : "none", u->b ? u->b->len : 0,
-			atomic_read(&u->maps), u->need_sync, u->stuck, u->reason);
+			atomic_read(&u->maps), u->need_sync, u->stuck,
+			u->dev_owns ? "device" : "cpu", u->reason);
 	spin_unlock(&u->reason_lock);
 	mutex_unlock(&u->lock);
 	return simple_read_from_buffer(ubuf, count, ppos, line, len);

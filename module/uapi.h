@@ -35,10 +35,14 @@ struct dmademo_alloc {
 	__u64 dst_offset;	/* out: of the destination */
 	__u64 ns;		/* out: time in the kernel */
 	__u32 need_sync;	/* out: dma_need_sync() on either buffer */
-	__u32 reserved;
+	__u32 reserved;		/* 0 (EINVAL otherwise) */
 };
 
-/* DMADEMO_KIND_CACHED only: the others never change hands */
+/*
+ * DMADEMO_KIND_CACHED only: the others never change hands. The CPU owns the
+ * buffers after ALLOC and after SYNC_TO_CPU, the device after SYNC_TO_DEV;
+ * SYNC_TO_CPU and XFER while the CPU owns them are refused (EINVAL).
+ */
 #define DMADEMO_SYNC_TO_DEV	1	/* dma_sync_single_for_device(), both */
 #define DMADEMO_SYNC_TO_CPU	2	/* dma_sync_single_for_cpu(), both */
 

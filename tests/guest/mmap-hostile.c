@@ -8,7 +8,9 @@
  * the suite (tests/guest/debugchecks.sh).
  *
  *   mmap-hostile all        every check below
- *   mmap-hostile hold FILE  map buffers, close the file, touch FILE, sleep
+ *   mmap-hostile hold FILE [SIZE]
+ *                           map SIZE B (default a page) of coherent buffers, close the
+ *                           file, touch FILE, sleep
  *   mmap-hostile busy       expect a transfer to be refused: EBUSY
  *   mmap-hostile nochan     release the channel, expect ENODEV from a transfer
  *   mmap-hostile nth N KIND fault injection: open, allocate, map, a round trip and
@@ -210,6 +212,91 @@ static void check_requests(void)
 	tap(!sync_dir(fd, DMADEMO_SYNC_TO_DEV) && !sync_dir(fd, DMADEMO_SYNC_TO_CPU),
 	    "cached buffers sync both ways");
 	tap(!ioctl(fd, DMADEMO_IOC_FREE), "free while unmapped");
+	memset(&a, 0, sizeof(a));
+	a.size = 4096;
+	a.reserved = 1;
+	refused(fd, ioctl(fd, DMADEMO_IOC_ALLOC, &a), EINVAL, "an allocation with reserved != 0");
+	close(fd);
+}
+
+/* a read-only open maps its buffers shared and read-only, and nothing more */
+static void check_read_only(void)
+{
+	int fd = open(DMADEMO_DEVICE, O_RDONLY);
+	struct dmademo_alloc a;
+	uint32_t *p, *q;
+
+	if (fd < 0 || alloc(fd, DMADEMO_KIND_COHERENT, page, &a)) {
+		tap(0, "read-only open: open and allocation: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	p = map(fd, page, PROT_READ, MAP_SHARED, a.dst_offset);
+	tap(p != MAP_FAILED && p[0] == 0 && p[page / 4 - 1] == 0,
+	    "read-only open: a PROT_READ, MAP_SHARED mapping works and reads (%s)",
+	    p == MAP_FAILED ? strerror(errno) : "mapped");
+	if (p != MAP_FAILED) {
+		tap(mprotect(p, page, PROT_READ | PROT_WRITE) == -1 && errno == EACCES,
+		    "read-only open: mprotect to PROT_WRITE is refused (EACCES)");
+		munmap(p, page);
+	}
+	q = map(fd, page, PROT_READ | PROT_WRITE, MAP_SHARED, a.src_offset);
+	tap(q == MAP_FAILED && errno == EACCES,
+	    "read-only open: a writable shared mapping is refused (EACCES)");
+	if (q != MAP_FAILED)
+		munmap(q, page);
+	q = map(fd, page, PROT_READ, MAP_PRIVATE, a.src_offset);
+	refused(fd, q == MAP_FAILED ? -1 : 0, EINVAL, "read-only open: a MAP_PRIVATE mapping");
+	if (q != MAP_FAILED)
+		munmap(q, page);
+	close(fd);
+}
+
+/*
+ * cached buffers change hands: the CPU owns them after ALLOC and after
+ * SYNC_TO_CPU, the device after SYNC_TO_DEV; a request out of turn is refused
+ */
+static void check_ownership(void)
+{
+	size_t len = 2 * page;
+	struct dmademo_alloc a;
+	int fd = dev_open(), bad = 0, i;
+	uint32_t *src, *dst;
+	char v[16];
+
+	if (alloc(fd, DMADEMO_KIND_CACHED, len, &a)) {
+		tap(0, "cached: allocation: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	src = map(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, a.src_offset);
+	dst = map(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, a.dst_offset);
+	if (src == MAP_FAILED || dst == MAP_FAILED) {
+		tap(0, "cached: mmap: %s", strerror(errno));
+		close(fd);
+		return;
+	}
+	tap(!strcmp(status(fd, "owner", v, sizeof(v)), "cpu"), "cached: the CPU owns fresh buffers (owner=%s)", v);
+	refused(fd, sync_dir(fd, DMADEMO_SYNC_TO_CPU), EINVAL, "cached: a sync to the CPU right after ALLOC");
+	refused(fd, xfer(fd), EINVAL, "cached: a transfer right after ALLOC");
+	tap(!sync_dir(fd, DMADEMO_SYNC_TO_DEV) &&
+	    !strcmp(status(fd, "owner", v, sizeof(v)), "device"),
+	    "cached: SYNC_TO_DEV hands them to the device (owner=%s)", v);
+	tap(!xfer(fd) && !xfer(fd), "cached: the device owns them: transfers are taken, twice");
+	tap(!sync_dir(fd, DMADEMO_SYNC_TO_CPU) &&
+	    !strcmp(status(fd, "owner", v, sizeof(v)), "cpu"),
+	    "cached: SYNC_TO_CPU takes them back (owner=%s)", v);
+	refused(fd, sync_dir(fd, DMADEMO_SYNC_TO_CPU), EINVAL, "cached: a second sync to the CPU");
+	refused(fd, xfer(fd), EINVAL, "cached: a transfer after SYNC_TO_CPU");
+	for (i = 0; i < 10; i++)
+		bad += round_trip(fd, DMADEMO_KIND_CACHED, src, dst, len, i * 31 + 7) != 0;
+	tap(!bad, "cached: in the right order, 10 round trips verify every byte (%d bad)", bad);
+	munmap(src, len);
+	munmap(dst, len);
+	tap(!ioctl(fd, DMADEMO_IOC_FREE) && !alloc(fd, DMADEMO_KIND_CACHED, len, &a) &&
+	    !strcmp(status(fd, "owner", v, sizeof(v)), "cpu"),
+	    "cached: a new allocation belongs to the CPU again (owner=%s)", v);
 	close(fd);
 }
 
@@ -320,14 +407,14 @@ static void check_concurrent(void)
 	tap(ok, "two processes, 200 round trips each at once, every byte verified");
 }
 
-/* maps buffers, closes the file, says so in `ready`, sleeps until killed */
-static int hold(const char *ready)
+/* maps size B of buffers, closes the file, says so in `ready`, sleeps until killed */
+static int hold(const char *ready, uint64_t size)
 {
 	struct dmademo_alloc a;
 	int fd = dev_open();
 	void *p;
 
-	if (alloc(fd, DMADEMO_KIND_COHERENT, page, &a))
+	if (alloc(fd, DMADEMO_KIND_COHERENT, size, &a))
 		return 1;
 	p = map(fd, page, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	if (p == MAP_FAILED)
@@ -430,8 +517,8 @@ int main(int argc, char **argv)
 	uint32_t k;
 
 	page = sysconf(_SC_PAGESIZE);
-	if (argc == 3 && !strcmp(argv[1], "hold"))
-		return hold(argv[2]);
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "hold"))
+		return hold(argv[2], argc == 4 ? strtoull(argv[3], NULL, 0) : (uint64_t)page);
 	if (argc == 2 && !strcmp(argv[1], "busy"))
 		return refused_xfer(EBUSY, "a transfer during a run", 0);
 	if (argc == 2 && !strcmp(argv[1], "nochan"))
@@ -442,10 +529,12 @@ int main(int argc, char **argv)
 				return nth(strtoul(argv[2], NULL, 10), k);
 	}
 	if (argc != 2 || strcmp(argv[1], "all")) {
-		fprintf(stderr, "usage: mmap-hostile all | hold FILE | busy | nochan | nth N KIND\n");
+		fprintf(stderr, "usage: mmap-hostile all | hold FILE [SIZE] | busy | nochan | nth N KIND\n");
 		return 2;
 	}
 	check_requests();
+	check_read_only();
+	check_ownership();
 	for (k = 0; k < DMADEMO_NR_KINDS; k++)
 		check_kind(k);
 	check_concurrent();

@@ -33,6 +33,29 @@ wait "$holder" 2>/dev/null
 check "rmmod succeeds once the last mapping is gone" rmmod dmademo
 check "and the module loads again" load
 
+# What user space maps is what was allocated: whole pages (ubuf.c: mapped_len()), so that a
+# per-device coherent pool, which zeroes only the size asked for, shows user space nothing
+# of what it held before. DMA-API debug's dump lists each allocation's size (L=, hex).
+API_DUMP=/sys/kernel/debug/dma-api/dump
+if [ -r "$API_DUMP" ]; then
+	cat "$API_DUMP" > "$T.dump0"
+	rm -f /tmp/held4
+	"$BIN/mmap-hostile" hold /tmp/held4 4 &
+	holder=$!
+	i=0
+	while [ ! -e /tmp/held4 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	cat "$API_DUMP" > "$T.dump1"
+	kill "$holder"
+	wait "$holder" 2>/dev/null
+	sizes=$(grep ' coherent ' "$T.dump1" | grep -vxFf "$T.dump0" | sed 's/.* L=\([0-9a-f]*\) .*/\1/' |
+		sort | tr '\n' ' ')
+	pg=$(sed -n 's/^page_size=//p' "$D/info")
+	is "a 4 B coherent allocation for user space allocates the page it maps (two, L=)" \
+		"$sizes" "$(printf '%x %x ' "$pg" "$pg")"
+else
+	tap_ok "allocation sizes: no DMA-API debug here (dma-api/dump) # SKIP"
+fi
+
 # bench/dmademo-mmap: every kind, 64 B .. 1 MiB, both access patterns
 U=$OUT/user
 "$BIN/dmademo-mmap" -q -n 20 -w 2 --access both -o "$U" 2>"$T.err"
