@@ -453,17 +453,39 @@ void dmademo_stop(void)
 		dmademo_set_state(DMADEMO_STOPPED, 0, NULL);
 }
 
-/* Frees what a channel that could not be stopped kept; it was released. */
-void dmademo_stuck_free(void)
+/*
+ * What a channel that could not be stopped kept, once it is released:
+ * freed if a last terminate stopped it, else kept until unload.
+ */
+void dmademo_stuck_free(bool stopped)
 {
 	struct dmademo_bufs *b, *tmp;
 	LIST_HEAD(list);
+	u32 n = 0;
 
 	spin_lock(&dmademo.status_lock);
 	list_splice_init(&dmademo.stuck, &list);
 	WRITE_ONCE(dmademo.chan_stuck, false);
+	dmademo.stuck_injected = false;
+	if (!stopped) {
+		list_for_each_entry(b, &list, stuck)
+			n++;
+		WRITE_ONCE(dmademo.nr_kept, dmademo.nr_kept + n);
+		list_splice_init(&list, &dmademo.kept);
+	}
 	spin_unlock(&dmademo.status_lock);
 	list_for_each_entry_safe(b, tmp, &list, stuck) {
+		list_del(&b->stuck);
+		dmademo_bufs_free(b);
+	}
+}
+
+/* at unload: no channel is held any more */
+void dmademo_kept_free(void)
+{
+	struct dmademo_bufs *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, &dmademo.kept, stuck) {
 		list_del(&b->stuck);
 		dmademo_bufs_free(b);
 	}

@@ -251,6 +251,8 @@ static int info_show(struct seq_file *m, void *v)
 	seq_printf(m, "bound_device=%s\n", dmademo.bound ? dev_name(dmademo.bound) : "none");
 	if (dev)
 		device_show(m, dev);
+	/* released, not stopped: freed at unload */
+	seq_printf(m, "stuck_kept=%u\n", READ_ONCE(dmademo.nr_kept));
 	mutex_unlock(&dmademo.lock);
 
 	seq_printf(m, "dma_cache_align=%d\n", dma_get_cache_alignment());

@@ -182,6 +182,10 @@ struct dmademo {
 	/* buffers that a channel that could not be stopped may still write */
 	struct list_head stuck;		/* freed when it is released */
 	bool chan_stuck;		/* also read with READ_ONCE() */
+	bool stuck_injected;		/* inject=stuck: its last terminate fails too */
+	/* stuck buffers of a released channel that a last terminate did not stop */
+	struct list_head kept;		/* freed at unload */
+	u32 nr_kept;
 	int fail_nth_left;		/* fail-nth the run's thread left, -1: running */
 	wait_queue_head_t state_wq;	/* woken when a run ends */
 
@@ -219,7 +223,8 @@ int dmademo_start(void);
 void dmademo_stop(void);
 void dmademo_result_put(struct dmademo_result *res);
 int dmademo_copy(const void *src, size_t len);
-void dmademo_stuck_free(void);
+void dmademo_stuck_free(bool stopped);
+void dmademo_kept_free(void);
 __printf(3, 4)
 void dmademo_set_state(enum dmademo_state state, int error, const char *fmt, ...);
 bool dmademo_running(void);

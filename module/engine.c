@@ -308,6 +308,8 @@ bool dmademo_chan_quiet(struct dma_chan *chan, bool stuck)
 
 	if (!ret && chan->device->device_synchronize && !stuck)
 		return true;
+	if (stuck)
+		dmademo.stuck_injected = true;
 	WRITE_ONCE(dmademo.chan_stuck, true);
 	return false;
 }

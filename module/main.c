@@ -25,6 +25,7 @@ struct dmademo dmademo = {
 	.status_lock = __SPIN_LOCK_UNLOCKED(dmademo.status_lock),
 	.state_wq = __WAIT_QUEUE_HEAD_INITIALIZER(dmademo.state_wq),
 	.stuck = LIST_HEAD_INIT(dmademo.stuck),
+	.kept = LIST_HEAD_INIT(dmademo.kept),
 	.params = {
 		.sizes = { 64, 4096, 65536 },
 		.nr_sizes = 3,
@@ -48,14 +49,21 @@ struct device *dmademo_dma_dev(void)
 
 /*
  * Holding a channel makes it private to dmademo: no other client can
- * request it until it is released. Releasing it frees what a channel that
- * could not be stopped kept (its driver's free_chan_resources has run).
+ * request it until it is released. Releasing stops nothing:
+ * dma_release_channel() -> dma_chan_put() synchronizes and frees the
+ * driver's resources, and a driver's free_chan_resources need not stop
+ * the hardware (bcm2835_dma_free_chan_resources() does not). So a last
+ * terminate first; what a channel that could not be stopped kept is freed
+ * only if it succeeds, else at unload.
  */
 static void dmademo_chan_set(struct dma_chan *chan, bool from_dt)
 {
+	bool stopped;
+
 	if (dmademo.chan) {
+		stopped = !dmaengine_terminate_sync(dmademo.chan) && !dmademo.stuck_injected;
 		dma_release_channel(dmademo.chan);
-		dmademo_stuck_free();
+		dmademo_stuck_free(stopped);
 	}
 	dmademo.chan = chan;
 	dmademo.chan_from_dt = from_dt;
@@ -251,6 +259,7 @@ static void __exit dmademo_exit(void)
 	dmademo_stop();
 	dmademo_chan_set(NULL, false);
 	mutex_unlock(&dmademo.lock);
+	dmademo_kept_free();
 
 	dmademo_result_put(dmademo.result);
 	kfree(dmademo.copy_buf);

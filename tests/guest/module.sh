@@ -83,7 +83,7 @@ cat "$D/summary" > "$T/summary.csv"
 [ "$MODE" = dt ] || is "the run took a free DMA_MEMCPY channel" "$(knob channel | sed 's/[0-9]*$//')" dma0chan
 for k in kernel version channel dma_device dma_coherent dma_mask_bits page_size \
 	 dma_cache_align ktime_ns ktime_res_ns overhead_ns max_samples dma_addressing_limited \
-	 dma_max_mapping_size swiotlb chan_stuck kmalloc_max_size max_rounds; do
+	 dma_max_mapping_size swiotlb chan_stuck stuck_kept kmalloc_max_size max_rounds; do
 	grep -q "^$k=" "$D/info" || missing="$missing $k"
 done
 is "info has every documented key" "${missing:-none}" none

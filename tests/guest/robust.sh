@@ -575,6 +575,8 @@ after_timeout() {
 	else
 		check "... $1: no device_synchronize: info says chan_stuck=1" grep -qx chan_stuck=1 "$D/info"
 		kwrite "$D/channel" none >/dev/null
+		check "... $1: released after a last terminate that stopped it: nothing kept (stuck_kept=0)" \
+			grep -qx stuck_kept=0 "$D/info"
 		is "... $1: released (channel none), a run on a fresh channel works" "$(run_wait)" "$2"
 	fi
 }
@@ -635,7 +637,12 @@ check "... and the status says to select another channel" \
 	grep -q "error=$ch0 could not be stopped after a failed transfer: select another channel, or none" "$D/status"
 wr "$D/copy" x
 is "... copy on it is refused with EIO" "$WR" EIO
-is "... channel none releases it (and frees what it kept)" "$(kwrite "$D/channel" none)" ok
+check "... nothing is kept for the module's lifetime yet (stuck_kept=0)" grep -qx stuck_kept=0 "$D/info"
+# releasing stops nothing (main.c: dmademo_chan_set()): the injected channel's last terminate
+# fails too, so what it kept stays until unload
+is "... channel none releases it" "$(kwrite "$D/channel" none)" ok
+check "... and, its last terminate failing, keeps its buffers until unload (stuck_kept=1)" \
+	grep -qx stuck_kept=1 "$D/info"
 is "... then a run on a fresh channel works" "$(run_wait)" "state=done done=5 total=5 errors=0 skipped=0"
 check "... and info says chan_stuck=0" grep -qx chan_stuck=0 "$D/info"
 
