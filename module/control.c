@@ -13,6 +13,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
+#include "engine.h"
 #include "strategy.h"
 
 void dmademo_set_state(enum dmademo_state state, int error, const char *fmt, ...)
@@ -181,25 +182,8 @@ static unsigned int dmademo_precheck(struct dmademo_result *res)
 				 "a CPU copy does not involve %s", dev_name(res->dev));
 			c->skip_err = -EINVAL;
 		}
-		/*
-		 * QEMU's bcm2835 DMA model (bcm2835_dma_update()) moves 4
-		 * bytes at a time until the length reaches 0: given 3 it never
-		 * ends, writing across the whole bus with the emulator's lock
-		 * held, and the guest freezes. copy and /dev/dmademo keep to
-		 * whole words as well.
-		 */
-		if (!c->skip_err && !ops->cpu_copy && !res->map_only && c->size % 4) {
-			snprintf(c->skip, sizeof(c->skip),
-				 "not a multiple of 4 B: a DMA transfer here moves whole words");
-			c->skip_err = -EINVAL;
-		}
-		if (!c->skip_err && !ops->cpu_copy && !res->map_only &&
-		    !is_dma_copy_aligned(chan->device, 0, 0, c->size)) {
-			snprintf(c->skip, sizeof(c->skip),
-				 "not a multiple of %s's copy alignment %u",
-				 dma_chan_name(chan), 1U << chan->device->copy_align);
-			c->skip_err = -EINVAL;
-		}
+		if (!c->skip_err && !ops->cpu_copy && !res->map_only)
+			c->skip_err = dmademo_len_check(chan, c->size, c->skip, sizeof(c->skip));
 		if (c->skip_err) {
 			c->steps_left = 0;
 			c->ready = true;

@@ -297,6 +297,28 @@ const struct dmademo_engine *dmademo_engine_for(const struct dmademo_ops *ops,
 }
 
 /*
+ * Whether the channel may be given len bytes to copy: whole words, and its
+ * copy alignment (is_dma_copy_aligned()). QEMU's bcm2835 DMA model
+ * (bcm2835_dma_update()) moves 4 bytes at a time until the length reaches
+ * 0: given 3 it never ends, writing across the whole bus with the
+ * emulator's lock held, and the guest freezes. 0, or -EINVAL and why.
+ */
+int dmademo_len_check(struct dma_chan *chan, size_t len, char *why, size_t why_len)
+{
+	if (len % 4) {
+		snprintf(why, why_len,
+			 "not a multiple of 4 B: a DMA transfer here moves whole words");
+		return -EINVAL;
+	}
+	if (!is_dma_copy_aligned(chan->device, 0, 0, len)) {
+		snprintf(why, why_len, "not a multiple of %s's copy alignment %u",
+			 dma_chan_name(chan), 1U << chan->device->copy_align);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * Stops everything in flight on the channel. True if nothing the engine
  * or a late callback could write is left. Otherwise the channel is marked
  * unusable: a driver without device_synchronize gives no such guarantee,
@@ -341,6 +363,7 @@ int dmademo_copy(const void *data, size_t len)
 	struct dmademo_bufs *b;
 	struct dmademo_slot *s;
 	const char *what;
+	char why[80];
 	int ret;
 	u64 t;
 
@@ -353,8 +376,13 @@ int dmademo_copy(const void *data, size_t len)
 	}
 	if (READ_ONCE(dmademo.chan_stuck))
 		return -EIO;
+	/* padded to whole words */
+	ret = dmademo_len_check(r.chan, round_up(len, 4), why, sizeof(why));
+	if (ret) {
+		pr_err("copy: %zu B: %s\n", round_up(len, 4), why);
+		return ret;
+	}
 
-	/* the emulated engine needs a multiple of 4 bytes */
 	b = dmademo_bufs_alloc(dmademo_ops[DMADEMO_COHERENT], dmademo_dma_dev(),
 			       round_up(len, 4), dma_get_cache_alignment(), 1,
 			       DMADEMO_DIR_TRANSFER);

@@ -349,6 +349,7 @@ static long user_xfer(struct dmademo_user *u, struct dmademo_xfer *x)
 	struct dmademo_slot *s;
 	u64 t0 = ktime_get_ns(), t;
 	const char *what;
+	char why[80];
 	long ret;
 
 	if (x->flags)
@@ -380,6 +381,11 @@ static long user_xfer(struct dmademo_user *u, struct dmademo_xfer *x)
 		goto out;
 	}
 	r.chan = dmademo.chan;
+	ret = dmademo_len_check(r.chan, u->b->len, why, sizeof(why));
+	if (ret) {
+		refuse(u, ret, "xfer: %zu B: %s", u->b->len, why);
+		goto out;
+	}
 	engine = dmademo_engine_for(u->b->ops, dmademo.params.completion, false);
 	s = &u->b->slot[0];
 	memset(s->ns, 0, sizeof(s->ns));
