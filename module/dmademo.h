@@ -108,6 +108,7 @@ struct dmademo_cell {
 	u64 n;			/* transfers that completed and verified */
 	u64 failed;		/* recorded transfers left out of the statistics */
 	u32 steps_left;		/* rounds still to run */
+	u32 recorded;		/* transfers its steps recorded so far */
 	u64 wall_ns;		/* summed over its steps */
 	bool need_sync;		/* dma_need_sync() on its streaming handles */
 	u32 segments;		/* descriptors per transfer, at most */
@@ -122,6 +123,7 @@ struct dmademo_step {
 	u16 cell;
 	u16 round;
 	u32 first;		/* index of its first sample (recording samples) */
+	u32 iter0;		/* its cell's transfers recorded before it: iter of the first */
 	u64 n;			/* transfers recorded */
 };
 

@@ -91,7 +91,7 @@ static char *results_row(const struct dmademo_result *res,
 			 const struct dmademo_sample *smp, char *end)
 {
 	const struct dmademo_step *st = &res->steps[smp->step];
-	u32 iter = st->round * res->params.iterations + (smp - res->samples - st->first);
+	u32 iter = st->iter0 + (smp - res->samples - st->first);
 	char *b = end;
 	int p;
 

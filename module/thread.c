@@ -213,6 +213,7 @@ static int run_step(struct dmademo_run *r, struct dmademo_step *st,
 		l.hist = &r->res->hists[st->cell * DMADEMO_NR_PHASES];
 	} else {
 		st->first = r->res->recorded;
+		st->iter0 = c->recorded;
 		l.out = &r->res->samples[st->first];
 	}
 	l.r = *r;
@@ -226,6 +227,7 @@ static int run_step(struct dmademo_run *r, struct dmademo_step *st,
 	}
 	if (l.first && !l.alloc_failed)
 		c->need_sync = l.need_sync;
+	c->recorded += st->n;
 	c->segments = max(c->segments, l.segments);
 	c->wall_ns += l.end_ns - l.start_ns;
 	if (ret && (l.kept || (ret != -ENOMEM && !l.alloc_failed))) {

@@ -197,6 +197,16 @@ st=$(run_wait)
 is "recording samples, iterations still bounds a step bounded by time" \
 	"${st%% *} $(awk -F, '$3 == "total" { printf "%s ", $4 }' "$D/summary")" "state=done 50 50 "
 
+# steps bounded by time record fewer than iterations: iter still numbers the cell's rows
+# 0..n-1 across its rounds, without the gaps of round x iterations
+set_knobs strategy=coherent iterations=100000 rounds=2 duration_ms=300 || return
+st=$(run_wait)
+cat "$D/results" > "$T/timed.csv"
+is "a time-bound run of 2 rounds recording samples: done, iter 0..n-1 in the cell, each once" \
+	"${st%% *} $(iter_gaps "$T/timed.csv") $(($(wc -l < "$T/timed.csv") - 2))" \
+	"state=done 0 $(awk -F, 'NR > 1 { print $3 }' "$T/timed.csv" | sort -n | tail -1)"
+set_knobs strategy=coherent,cpu iterations=50 rounds=1 || return
+
 set_knobs record=histogram duration_ms=60000 || return
 echo start > "$D/run"
 sleep 1

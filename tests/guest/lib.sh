@@ -6,6 +6,7 @@
 #   kwrite FILE VALUE               writes VALUE and a newline; prints ok or the errno name
 #   run_wait                        start a run, wait for it, print the status line
 #                                   without its seed= (random unless set)
+#   iter_gaps FILE                  cells of a results file whose iter is not 0..n-1, each once
 #   csv_checks DIR ITER CELLS       the schema's checks on DIR/results.csv and summary.csv,
 #                                   whoever wrote them (the module or bench/dmademo-mmap)
 
@@ -92,6 +93,13 @@ PHASES="fill to_dev prep submit wait to_cpu read total wake alloc free "
 # rows whose phases do not add up to total_ns exactly
 bad_sums() {
 	awk -F, 'NR > 1 && $11 != $4+$5+$6+$7+$8+$9+$10+$13+$14+$15' "$1" | wc -l
+}
+
+# how many of FILE's (strategy, size) cells do not number their rows' iter 0..n-1, each once
+iter_gaps() {
+	awk -F, 'NR > 1 { k = $1 "," $2; n[k]++; seen[k "," $3]++ }
+		END { for (k in n) for (i = 0; i < n[k]; i++) if (seen[k "," i] != 1) { bad++; break }
+		      print bad + 0 }' "$1"
 }
 
 # A complete run, every transfer verified: ITER rows per cell, CELLS cells.

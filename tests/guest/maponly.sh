@@ -100,6 +100,12 @@ if [ "$NCPU" -ge 2 ]; then
 		"$(awk -F, 'NR > 1 { n[$1 " " $17]++ } END { for (k in n) if (n[k] == 20) ok++; print ok + 0 }' "$T/threads.csv")" 4
 	is "threads=2: the phases add up, every row" "$(bad_sums "$T/threads.csv")" 0
 	is "threads=2: summary n = 40 per cell" "$(grep -c '^streaming,4096,total,40,\|^coherent,4096,total,40,' "$D/summary")" 2
+	# iter numbers a cell's transfers once each, across its rounds and its threads
+	set_knobs iterations=10 rounds=2
+	is "threads=2, 2 rounds: done" "$(run_wait)" "state=done done=80 total=80 errors=0 skipped=0"
+	cat "$D/results" > "$T/threads2.csv"
+	is "... iter runs 0..39 in each cell, each once" "$(iter_gaps "$T/threads2.csv") $(awk -F, 'NR > 1 { print $3 }' "$T/threads2.csv" | sort -n | tail -1)" "0 39"
+	set_knobs iterations=20 rounds=1
 	# recording histograms, each thread counts into its own, merged after the step
 	set_knobs record=histogram rounds=2
 	is "threads=2, histograms, 2 rounds: done" "$(run_wait)" "state=done done=160 total=160 errors=0 skipped=0"
