@@ -62,6 +62,7 @@ struct dmademo_loop {
 	struct dmademo_hist *hist;	/* its phases' histograms, */
 	struct dmademo_batch batch;	/* and what is not in them yet */
 	bool publish;			/* alone: each row is published as it is recorded */
+	u32 cpu;			/* it is bound to, or DMADEMO_CPU_ANY */
 	bool first;			/* to find out whether its mappings need syncing */
 	bool need_sync;
 	u64 n;				/* transfers recorded */

@@ -333,6 +333,16 @@ int dmademo_loop_run(struct dmademo_loop *l)
 			l->segments = max(l->segments, s->nr_tx);
 			time_up = duration_ns && l->end_ns - l->start_ns >= duration_ns;
 		}
+		/*
+		 * A CPU going offline moves the threads bound to it elsewhere
+		 * without a word for kernel threads (select_fallback_rq()):
+		 * two loops could share a CPU, or the interrupt's CPU change.
+		 */
+		if (l->cpu != DMADEMO_CPU_ANY && raw_smp_processor_id() != l->cpu) {
+			ret = -ECANCELED;
+			l->what = "running on its bound CPU (offline?)";
+			goto abort;
+		}
 		cond_resched();
 	}
 	if (l->hist)

@@ -135,6 +135,7 @@ static int run_threads(struct dmademo_run *r, struct dmademo_step *st,
 			l->hist = &res->thread_hists[i * DMADEMO_NR_PHASES];
 		else
 			l->out = &res->samples[st->first + i * r->p->iterations];
+		l->cpu = cpu;
 		l->first = sum->first && !i;
 		l->r.seed = r->seed + i * n;
 		l->r.fault = i ? DMADEMO_FAULT_NONE : r->fault;
@@ -201,6 +202,7 @@ static int run_step(struct dmademo_run *r, struct dmademo_step *st,
 	struct dmademo_loop l = {
 		.st = st,
 		.c = c,
+		.cpu = r->p->cpu,
 		.first = !st->round,
 		.publish = true,
 	};

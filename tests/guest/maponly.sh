@@ -116,6 +116,30 @@ if [ "$NCPU" -ge 2 ]; then
 	set_knobs threads=1 record=samples rounds=1
 fi
 
+# ---------------------------------------------------------------- CPU hotplug
+# A CPU going offline moves the threads bound to it elsewhere, without a word for a kernel
+# thread (select_fallback_rq()): a run bound with cpu= fails at once, saying so, instead of
+# running on somewhere else. (Where CPUs can be taken offline: PSCI, ACPI; not the Pi 3.)
+ONLINE=/sys/devices/system/cpu/cpu1/online
+if [ -w "$ONLINE" ] && [ "$(cat "$ONLINE")" = 1 ]; then
+	set_knobs strategy=streaming sizes=4K cpu=1 record=histogram duration_ms=20000
+	is "cpu=1: a 20 s run starts" "$(kwrite "$D/run" start)" ok
+	sleep 1
+	echo 0 > "$ONLINE"
+	read -r st < "$D/wait"
+	case $st in
+	"state=failed "*"error=streaming 4096 B: running on its bound CPU (offline?) failed (-ECANCELED)") r=ok ;;
+	*) r=$st ;;
+	esac
+	is "cpu 1 taken offline mid-run: the run fails at once, saying its thread left the CPU" "$r" ok
+	echo 1 > "$ONLINE"
+	set_knobs cpu=1 record=samples duration_ms=0 iterations=20
+	is "cpu 1 online again: a run bound to it works" "$(run_wait)" "state=done done=20 total=20 errors=0 skipped=0"
+	set_knobs cpu=any
+else
+	tap_ok "CPU hotplug: cpu1 cannot be taken offline here (no writable $ONLINE) # SKIP"
+fi
+
 # ---------------------------------------------------------------- the yardstick
 # streaming's to_dev + to_cpu (the median over its samples) against a plain
 # loop of the same two maps and unmaps (tests/plainmap: the median of its
