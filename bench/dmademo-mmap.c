@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -29,6 +30,7 @@ const char * const kind_names[DMADEMO_NR_KINDS] = { "coherent", "wc", "cached" }
 
 static struct options opt = {
 	.iterations = 100, .warmup = 10, .access_arg = "word", .device = DMADEMO_DEVICE,
+	.cpu = "any",
 };
 
 static int fd = -1;
@@ -370,6 +372,8 @@ static void usage(void)
 	       "      --access MODE      word, byte or both: how the CPU fills and reads (default word)\n"
 	       "  -o, --output DIR       default " PROG "-HOSTNAME-YYYYmmdd-HHMMSS\n"
 	       "  -d, --device PATH      default " DMADEMO_DEVICE "\n"
+	       "      --cpu N|any        run on CPU N (sched_setaffinity), or where the\n"
+	       "                         scheduler puts it (default any)\n"
 	       "  -q, --quiet            no progress and no table\n"
 	       "  -h, --help             this text\n\n"
 	       "Exit status: 0 success, 1 a request failed or a round trip did not verify,\n"
@@ -387,6 +391,7 @@ static void parse_args(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "cpu", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -409,6 +414,11 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'd': opt.device = optarg; break;
 		case 'q': opt.quiet = true; break;
+		case 'C':
+			if (strcmp(optarg, "any"))
+				parse_u32("--cpu", optarg, 0, CPU_SETSIZE - 1);
+			opt.cpu = optarg;
+			break;
 		case 'h': usage(); exit(0);
 		case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
@@ -434,6 +444,16 @@ int main(int argc, char **argv)
 	FILE *res, *sum;
 
 	parse_args(argc, argv);
+	if (strcmp(opt.cpu, "any")) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(atoi(opt.cpu), &set);
+		if (sched_setaffinity(0, sizeof(set), &set)) {
+			fprintf(stderr, PROG ": --cpu %s: %s\n", opt.cpu, strerror(errno));
+			return 1;
+		}
+	}
 	page_size = sysconf(_SC_PAGESIZE);
 	fd = open(opt.device, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {

@@ -27,6 +27,7 @@ struct options {
 	unsigned int nr_sizes;
 	u32 iterations, warmup;
 	const char *access_arg, *output, *device;
+	const char *cpu;		/* the CPU it runs on, or "any" */
 	bool quiet;
 };
 

@@ -185,6 +185,7 @@ void write_meta(const struct options *o, const char *date, u64 elapsed_ns, const
 	fprintf(f, "\niterations=%u\nwarmup=%u\naccess=%s\ndevice_status=%s\nelapsed_s=%llu\n",
 		o->iterations, o->warmup, o->access_arg, status,
 		(unsigned long long)(elapsed_ns / 1000000000));
+	fprintf(f, "run_cpu=%s\n", o->cpu);
 	close_out(f, dir, "meta");
 }
 
