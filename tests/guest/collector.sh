@@ -55,6 +55,15 @@ for k in date hostname board kernel arch cpu strategies sizes iterations warmup 
 	grep -q "^$k=." "$r/meta" || { note "meta lacks $k="; meta_ok=false; }
 done
 check "meta has board, kernel, info and parameter keys" $meta_ok
+# placement: pinned to the CPU the completion interrupt lands on, found by a short run first;
+# so every transfer's completion ran on the run thread's CPU
+check "meta: the run thread pinned where the completion interrupt lands (placement=irq, run_cpu = irq_cpu)" \
+	eval 'grep -qx placement=irq "$r/meta" && [ "$(sed -n "s/^run_cpu=//p" "$r/meta")" = "$(sed -n "s/^irq_cpu=//p" "$r/meta")" ]'
+check "... every transfer's completion on the run thread's CPU (cpu = irq_cpu, every row)" \
+	awk -F, 'NR > 1 && $17 != $18 { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
+note "placement: $(grep -E '^(run_cpu|irq_cpu|irq|irq_affinity)=' "$r/meta" | tr '\n' ' ')"
+check "meta: the interrupt found in /proc/interrupts, with its affinity (irq=N, irq_affinity=LIST)" \
+	eval 'grep -qE "^irq=[0-9]+$" "$r/meta" && grep -qE "^irq_affinity=[0-9]" "$r/meta"'
 check "meta: the run ended done, nothing skipped, the seed the module used" \
 	eval 'grep -qx state=done "$r/meta" && grep -qx skipped=0 "$r/meta" && grep -qE "^seed=[0-9]+$" "$r/meta"'
 # the emulator has no cpufreq and maybe no thermal zone: "none" is a value too
@@ -84,6 +93,8 @@ if [ -x "$TOOLS/dmademo-mmap" ]; then
 		eval '[ "$(grep -vc "^#" "$r/summary.csv")" = 111 ] && [ "$(grep -c ^strategy, "$r/summary.csv")" = 1 ]'
 	check "--user: every user-space row verified" \
 		eval '[ "$(awk -F, "\$1 ~ /-mmap\$/ && \$12 == 1" "$r/results.csv" | wc -l)" = 60 ]'
+	check "--user: dmademo-mmap ran where the run thread was pinned: every row's completion on its CPU" \
+		awk -F, 'NR > 1 && $17 != $18 { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
 	check "--user: meta has the user-space keys" \
 		eval 'grep -qx "user_kinds=coherent,wc,cached" "$r/meta" && grep -q "^user_device_status=" "$r/meta"'
 	check "--user: the table and the verdict have the user-space kinds" \
