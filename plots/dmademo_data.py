@@ -98,7 +98,9 @@ def _number(path, lineno, column, text, integer=False, allowed=None):
 def read_csv(path, columns, integer_columns, text_columns, allowed=None, keep=None):
     """Yield the rows of a CSV whose header names at least `columns` (any order, extra columns
     ignored), each as a dict of the `keep` columns (default: all) plus '_line'. Every field of
-    `columns` is checked. Streams: results.csv may hold a million rows."""
+    `columns` is checked, and of the `keep` columns beyond them that the header has (appended
+    columns an older file lacks: the rows then have no such key). Streams: results.csv may
+    hold a million rows."""
     allowed = allowed or {}
     keep = columns if keep is None else keep
     if not os.path.exists(path):
@@ -143,10 +145,12 @@ def read_csv(path, columns, integer_columns, text_columns, allowed=None, keep=No
                         else:
                             pattern.append(r"[^,]*")
                     fast = re.compile(",".join(pattern)).fullmatch
+                    keep = [c for c in keep if c in header]
                     wanted = [(c, header.index(c), c in text_columns, c in integer_columns)
                               for c in keep]
                     checked = [(c, header.index(c), c in text_columns, c in integer_columns,
-                                allowed.get(c)) for c in columns]
+                                allowed.get(c))
+                               for c in list(columns) + [c for c in keep if c not in columns]]
                     continue
                 if fast(line):
                     row = {"_line": lineno}
@@ -320,16 +324,28 @@ class Dataset:
         if self.from_histogram:
             self.results_path = hist_path
             self.samples = samples_from_histogram(hist_path)
+        # where each transfer's completion ran: on the run thread's CPU or another
+        self.placed = {}                # (strategy, size) -> {"same": [...], "cross": [...]}
         for row in () if self.from_histogram else read_csv(path, RESULTS_COLUMNS,
-                            integer_columns={"size", "iter", "ok"}, text_columns={"strategy"},
-                            allowed={"ok": (0, 1)},
-                            keep=("strategy", "size", "total_ns", "ok")):
+                            integer_columns={"size", "iter", "ok", "cpu", "irq_cpu"},
+                            text_columns={"strategy"}, allowed={"ok": (0, 1)},
+                            keep=("strategy", "size", "total_ns", "ok", "cpu", "irq_cpu")):
             if row["ok"]:
-                self.samples.setdefault((row["strategy"], row["size"]), []).append(row["total_ns"])
+                key = (row["strategy"], row["size"])
+                self.samples.setdefault(key, []).append(row["total_ns"])
+                if "irq_cpu" in row:
+                    where = "same" if row["cpu"] == row["irq_cpu"] else "cross"
+                    self.placed.setdefault(key, {"same": [], "cross": []})[where].append(
+                        row["total_ns"])
             else:
                 self.failed += 1
         for v in self.samples.values():
             v.sort()
+        # cells that pool both placements (a thread that moved, or was never pinned), and
+        # the placements the strategies compared saw (cpu's copy has no completion)
+        self.mixed = sorted(k for k, v in self.placed.items() if v["same"] and v["cross"])
+        self.placements = {w for k, v in self.placed.items() if k[0] != "cpu"
+                           for w in ("same", "cross") if v[w]}
 
         self.strategies = order_strategies({k[0] for k in self.summary} |
                                            {k[0] for k in self.samples})
@@ -397,6 +413,12 @@ class Dataset:
             run.append("%s rounds" % m["rounds"])
         if run:
             d.append(", ".join(run))
+        if len(self.placements) > 1:    # a part of its own too: never left out
+            mixed = "placement mixed: completions on the run thread's CPU and on another " \
+                "(results.csv cpu, irq_cpu)%s" % (", pooled in %d cells" % len(self.mixed)
+                                                  if self.mixed else ", in different cells")
+            d.append(mixed)
+            short.append(mixed)
         if self.depth > 1:              # a part of its own: pack() never shortens it
             queueing = "per-transfer latencies at depth %d include time queued behind other " \
                 "transfers; mbps_step is the pipelined throughput" % self.depth

@@ -170,6 +170,31 @@ def _group(d, gname, fams, rng):
     return {"families": list(fams), "sizes": sizes, "ranges": ranges, "crossovers": crossovers}
 
 
+PLACEMENTS = {"same": "completion on the run thread's CPU",
+              "cross": "completion on another CPU"}
+
+
+class _Stratum:
+    """A folder's transfers of one placement: its samples, its (pooled) phase medians."""
+
+    def __init__(self, d, where):
+        self.samples = {k: sorted(v[where]) for k, v in d.placed.items() if v[where]}
+        self.map_only = d.map_only
+        self.stat = d.stat
+
+
+def _placement(d):
+    """Where the compared transfers saw their completion: same, cross, mixed or unknown."""
+    same = sum(len(v["same"]) for k, v in d.placed.items() if family(k[0]))
+    cross = sum(len(v["cross"]) for k, v in d.placed.items() if family(k[0]))
+    kind = "unknown" if not same + cross else "same" if not cross else \
+        "cross" if not same else "mixed"
+    return {"kind": kind, "same": same, "cross": cross,
+            "mixed_cells": [{"strategy": s, "size": z} for s, z in d.mixed],
+            "run_cpu": d.meta.get("run_cpu", ""), "irq": d.meta.get("irq", ""),
+            "irq_affinity": d.meta.get("irq_affinity", "")}
+
+
 def verdict(datasets):
     rng = np.random.default_rng(SEED)
     out = {"version": 1, "method": "median total time per transfer; 95 %% percentile bootstrap "
@@ -185,11 +210,20 @@ def verdict(datasets):
         if d.map_only:
             f.update({"bound_device": m.get("bound_device", ""), "dma_path": m.get("dma_path", ""),
                       "iommu_domain": m.get("iommu_domain", ""), "channel": ""})
+        f["placement"] = _placement(d)
         for gname, title, fams in GROUPS:
-            g = _group(d, gname, fams, rng)
-            if g["sizes"]:
-                g["title"] = title
-                f["groups"][gname] = g
+            seen = {w for k, v in d.placed.items() if family(k[0]) and family(k[0])[0] == gname
+                    for w in ("same", "cross") if v[w]}
+            if len(seen) < 2:
+                strata = [(gname, title, d)]
+            else:                       # never pooled: each placement apart
+                strata = [("%s/%s-cpu" % (gname, w), "%s, %s" % (title, PLACEMENTS[w]),
+                           _Stratum(d, w)) for w in ("same", "cross")]
+            for key, t, src in strata:
+                g = _group(src, gname, fams, rng)
+                if g["sizes"]:
+                    g["title"] = t
+                    f["groups"][key] = g
         out["folders"].append(f)
     if len(datasets) > 1:
         out["changes"] = _changes(out["folders"])
@@ -253,6 +287,19 @@ def text(v):
             lines.append("  One round: each cell's samples were taken in one stretch, so the "
                          "intervals cover the noise within a cell, not drift between cells "
                          "(dmademo-run --rounds N interleaves them).")
+        p = f["placement"]
+        bound = "the run thread bound to CPU %s" % p["run_cpu"] if p["run_cpu"].isdigit() \
+            else "the run thread not bound"
+        if p["kind"] in ("same", "cross"):
+            lines.append("  Placement: %s for every transfer (%s)." % (PLACEMENTS[p["kind"]], bound))
+        elif p["kind"] == "mixed":
+            lines.append("  Placement mixed (%s): %d transfers had their %s, %d their %s "
+                         "(%d cells hold both). A cross-CPU wake-up costs its own time, so a group with "
+                         "both is compared for each placement apart, never pooled; causes come "
+                         "from the pooled phase medians. dmademo-run pins the run thread to the "
+                         "CPU the interrupt lands on unless --cpu any."
+                         % (bound, p["same"], PLACEMENTS["same"], p["cross"],
+                            PLACEMENTS["cross"], len(p["mixed_cells"])))
         if f["failed"]:
             lines.append("  %d transfers failed to verify and are left out." % f["failed"])
         if not f["groups"]:
