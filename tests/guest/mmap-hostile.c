@@ -13,6 +13,8 @@
  *                           file, touch FILE, sleep
  *   mmap-hostile busy       expect a transfer to be refused: EBUSY
  *   mmap-hostile nochan     release the channel, expect ENODEV from a transfer
+ *   mmap-hostile align N    the channel's copy alignment is N B: a transfer of N + 4 B is
+ *                           refused (EINVAL), one of 2N B copies every byte
  *   mmap-hostile nth N KIND fault injection: open, allocate, map, a round trip and
  *                           close with this task's N-th fault site failing (fail-nth);
  *                           prints "ok", "err STEP: ERRNO" or "bad ...", and whether
@@ -446,6 +448,38 @@ static int refused_xfer(int want, const char *what, int nochan)
 	return failed != 0;
 }
 
+/*
+ * the channel's copy alignment, align bytes (8: tests/fakedma): a transfer of a
+ * multiple of 4 that is not one of align is refused, one of align is copied
+ */
+static int check_align(unsigned int align)
+{
+	size_t bad_len = align + 4, len = 2 * align;
+	struct dmademo_alloc a;
+	int fd = dev_open();
+	uint32_t *src, *dst;
+	char why[200];
+
+	if (alloc(fd, DMADEMO_KIND_COHERENT, bad_len, &a)) {
+		tap(0, "align: allocation of %zu B: %s", bad_len, strerror(errno));
+		return 1;
+	}
+	refused(fd, xfer(fd), EINVAL, "align: a transfer of a multiple of 4 B, not of the copy alignment");
+	tap(strstr(status(fd, "error", why, sizeof(why)), "copy alignment") != NULL,
+	    "align: ... read() says it is the channel's copy alignment (%s)", why);
+	if (alloc(fd, DMADEMO_KIND_COHERENT, len, &a)) {
+		tap(0, "align: allocation of %zu B: %s", len, strerror(errno));
+		return 1;
+	}
+	src = map(fd, page, PROT_READ | PROT_WRITE, MAP_SHARED, a.src_offset);
+	dst = map(fd, page, PROT_READ | PROT_WRITE, MAP_SHARED, a.dst_offset);
+	tap(src != MAP_FAILED && dst != MAP_FAILED &&
+	    !round_trip(fd, DMADEMO_KIND_COHERENT, src, dst, len, 5),
+	    "align: a transfer of %zu B, a multiple of it, copies every byte", len);
+	close(fd);
+	return failed != 0;
+}
+
 /* one line on stdout without stdio: after fail-nth is set, malloc() may fail */
 static void say(const char *fmt, ...)
 {
@@ -521,6 +555,8 @@ int main(int argc, char **argv)
 		return hold(argv[2], argc == 4 ? strtoull(argv[3], NULL, 0) : (uint64_t)page);
 	if (argc == 2 && !strcmp(argv[1], "busy"))
 		return refused_xfer(EBUSY, "a transfer during a run", 0);
+	if (argc == 3 && !strcmp(argv[1], "align"))
+		return check_align(strtoul(argv[2], NULL, 10));
 	if (argc == 2 && !strcmp(argv[1], "nochan"))
 		return refused_xfer(ENODEV, "a transfer after the channel was released", 1);
 	if (argc == 4 && !strcmp(argv[1], "nth")) {
@@ -529,7 +565,7 @@ int main(int argc, char **argv)
 				return nth(strtoul(argv[2], NULL, 10), k);
 	}
 	if (argc != 2 || strcmp(argv[1], "all")) {
-		fprintf(stderr, "usage: mmap-hostile all | hold FILE [SIZE] | busy | nochan | nth N KIND\n");
+		fprintf(stderr, "usage: mmap-hostile all | hold FILE [SIZE] | busy | nochan | align N | nth N KIND\n");
 		return 2;
 	}
 	check_requests();
