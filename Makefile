@@ -8,6 +8,8 @@
 #   make demo-x86         map-only runs on an emulated x86-64 machine in five DMA paths, side by side
 #   make check            every test (host, static checks, emulated board, debug kernel)
 #   make check-quick      the same without the debug kernel
+#   make check-host       the host tests alone, no kernel and no emulator (under 5 minutes):
+#                         run it first
 #   make bench-compare    dmademo against the kernel's dmatest on the emulated board
 #                         (BOARD=raspi2 or BOARD=exynos: on a 32-bit board)
 #   make deb              the Debian packages dmademo-dkms and dmademo-tools, into build/deb
@@ -26,7 +28,7 @@ ifneq ($(CROSS_COMPILE),)
 KBUILD_ARGS += CROSS_COMPILE=$(CROSS_COMPILE)
 endif
 
-.PHONY: all modules clean check check-quick demo demo-x86 bench-compare deb deps
+.PHONY: all modules clean check check-quick check-host demo demo-x86 bench-compare deb deps
 
 all: modules
 
@@ -45,6 +47,9 @@ check:
 
 check-quick:
 	@tests/check --quick
+
+check-host:
+	@tests/check --host
 
 demo:
 	@scripts/demo
