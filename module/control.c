@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Starting and stopping runs: what is checked before a run, the schedule
- * of its steps, the lifetime of its result, the status, and what a channel
- * that could not be stopped kept.
+ * of its steps and the lifetime of its result.
  */
 #include "dmademo.h"
 
@@ -15,33 +14,6 @@
 
 #include "engine.h"
 #include "strategy.h"
-
-void dmademo_set_state(enum dmademo_state state, int error, const char *fmt, ...)
-{
-	char reason[sizeof(dmademo.reason)] = "";
-	va_list args;
-
-	if (fmt) {
-		va_start(args, fmt);
-		vscnprintf(reason, sizeof(reason), fmt, args);
-		va_end(args);
-	}
-	spin_lock(&dmademo.status_lock);
-	WRITE_ONCE(dmademo.state, state);
-	dmademo.error = error;
-	strscpy(dmademo.reason, reason, sizeof(dmademo.reason));
-	spin_unlock(&dmademo.status_lock);
-
-	if (state == DMADEMO_FAILED)
-		pr_err("run failed: %s (%pe)\n", reason, ERR_PTR(error));
-	if (state != DMADEMO_RUNNING)
-		wake_up_all(&dmademo.state_wq);
-}
-
-bool dmademo_running(void)
-{
-	return READ_ONCE(dmademo.state) == DMADEMO_RUNNING;
-}
 
 static void dmademo_result_release(struct kref *ref)
 {
@@ -311,31 +283,6 @@ static int dmademo_check_params(const struct dmademo_params *p, u64 samples)
 	return 0;
 }
 
-/*
- * Fault injection (Documentation/fault-injection/fault-injection.rst): what
- * is left of the starting task's /proc/<pid>/fail-nth goes on counting in
- * the run's thread, so that one fail-nth reaches every allocation of a run,
- * in the write to "run" or in the thread; what the thread leaves of it is
- * info's fail_nth_left once it has ended (tests/guest/faults.sh).
- */
-static void dmademo_pass_fail_nth(struct task_struct *t)
-{
-#ifdef CONFIG_FAULT_INJECTION
-	WRITE_ONCE(dmademo.fail_nth_left, -1);
-	t->fail_nth = current->fail_nth;
-	current->fail_nth = 0;
-#endif
-}
-
-/* The run's thread, as it ends. */
-void dmademo_fail_nth_done(void)
-{
-#ifdef CONFIG_FAULT_INJECTION
-	WRITE_ONCE(dmademo.fail_nth_left, current->fail_nth);
-	current->fail_nth = 0;
-#endif
-}
-
 /* Starts a run with the current knobs. Called with dmademo.lock held. */
 int dmademo_start(void)
 {
@@ -413,7 +360,7 @@ int dmademo_start(void)
 	dmademo.step_start_ns = 0;
 	spin_unlock(&dmademo.status_lock);
 	dmademo_set_state(DMADEMO_RUNNING, 0, NULL);
-	dmademo_pass_fail_nth(t);
+	dmademo_fail_nth_pass(t);
 	wake_up_process(t);
 	return 0;
 }
@@ -435,42 +382,4 @@ void dmademo_stop(void)
 	/* a thread stopped before it ever ran did not say so itself */
 	if (dmademo_running())
 		dmademo_set_state(DMADEMO_STOPPED, 0, NULL);
-}
-
-/*
- * What a channel that could not be stopped kept, once it is released:
- * freed if a last terminate stopped it, else kept until unload.
- */
-void dmademo_stuck_free(bool stopped)
-{
-	struct dmademo_bufs *b, *tmp;
-	LIST_HEAD(list);
-	u32 n = 0;
-
-	spin_lock(&dmademo.status_lock);
-	list_splice_init(&dmademo.stuck, &list);
-	WRITE_ONCE(dmademo.chan_stuck, false);
-	dmademo.stuck_injected = false;
-	if (!stopped) {
-		list_for_each_entry(b, &list, stuck)
-			n++;
-		WRITE_ONCE(dmademo.nr_kept, dmademo.nr_kept + n);
-		list_splice_init(&list, &dmademo.kept);
-	}
-	spin_unlock(&dmademo.status_lock);
-	list_for_each_entry_safe(b, tmp, &list, stuck) {
-		list_del(&b->stuck);
-		dmademo_bufs_free(b);
-	}
-}
-
-/* at unload: no channel is held any more */
-void dmademo_kept_free(void)
-{
-	struct dmademo_bufs *b, *tmp;
-
-	list_for_each_entry_safe(b, tmp, &dmademo.kept, stuck) {
-		list_del(&b->stuck);
-		dmademo_bufs_free(b);
-	}
 }

@@ -3,7 +3,7 @@
  * The device a run maps on, and what lies in its DMA path.
  *
  * Without a bound device, runs map on the DMA controller of the channel
- * (main.c). Any platform or PCI device can be bound instead, the way
+ * (state.c). Any platform or PCI device can be bound instead, the way
  * kernel/dma/map_benchmark.c is:
  *
  *   echo dmademo > /sys/bus/pci/devices/0000:00:04.0/driver_override
@@ -26,13 +26,6 @@
 #include <linux/slab.h>
 #include <linux/swiotlb.h>
 #include <linux/utsname.h>
-
-/* The device of the next run: the bound one, or the channel's. */
-struct device *dmademo_run_dev(void)
-{
-	lockdep_assert_held(&dmademo.lock);
-	return dmademo.bound ?: dmademo_dma_dev();
-}
 
 /* Unbinding stops a run on the device; the run restores its mask. */
 static void dmademo_bind_release(void *data)

@@ -200,15 +200,29 @@ struct dmademo {
 
 extern struct dmademo dmademo;
 
-/* main.c */
-int dmademo_chan_select(const char *name);
+struct dmademo_bufs;
+
+/* state.c */
+__printf(3, 4)
+void dmademo_set_state(enum dmademo_state state, int error, const char *fmt, ...);
+bool dmademo_running(void);
+void dmademo_fail_nth_pass(struct task_struct *t);
+void dmademo_fail_nth_done(void);
 struct device *dmademo_dma_dev(void);
+struct device *dmademo_run_dev(void);
+bool dmademo_chan_quiet(struct dma_chan *chan, bool stuck);
+void dmademo_bufs_stuck(struct dmademo_bufs *b);
+bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck);
+void dmademo_stuck_free(bool stopped);
+void dmademo_kept_free(void);
+void dmademo_chan_set(struct dma_chan *chan, bool from_dt);
+bool dmademo_chan_usable(struct dma_chan *chan);
+int dmademo_chan_select(const char *name);
 
 /* device.c */
 int dmademo_bind_probe(struct device *dev);
 int dmademo_device_init(void);
 void dmademo_device_exit(void);
-struct device *dmademo_run_dev(void);
 int dmademo_mask_apply(struct device *dev, u32 bits);
 void dmademo_mask_restore(struct device *dev);
 void dmademo_info_create(struct dentry *dir);
@@ -220,16 +234,12 @@ void dmademo_measure_clock(void);
 int dmademo_thread(void *data);
 
 /* control.c */
-void dmademo_fail_nth_done(void);
 int dmademo_start(void);
 void dmademo_stop(void);
 void dmademo_result_put(struct dmademo_result *res);
+
+/* engine.c */
 int dmademo_copy(const void *src, size_t len);
-void dmademo_stuck_free(bool stopped);
-void dmademo_kept_free(void);
-__printf(3, 4)
-void dmademo_set_state(enum dmademo_state state, int error, const char *fmt, ...);
-bool dmademo_running(void);
 
 /* debugfs.c */
 void dmademo_debugfs_init(void);

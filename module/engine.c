@@ -318,41 +318,6 @@ int dmademo_len_check(struct dma_chan *chan, size_t len, char *why, size_t why_l
 	return 0;
 }
 
-/*
- * Stops everything in flight on the channel. True if nothing the engine
- * or a late callback could write is left. Otherwise the channel is marked
- * unusable: a driver without device_synchronize gives no such guarantee,
- * and one whose terminate fails gives none at all.
- */
-bool dmademo_chan_quiet(struct dma_chan *chan, bool stuck)
-{
-	int ret = dmaengine_terminate_sync(chan);
-
-	if (!ret && chan->device->device_synchronize && !stuck)
-		return true;
-	if (stuck)
-		dmademo.stuck_injected = true;
-	WRITE_ONCE(dmademo.chan_stuck, true);
-	return false;
-}
-
-/* The same for b's transfers: b goes on the stuck list if it cannot be freed. */
-bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck)
-{
-	if (dmademo_chan_quiet(chan, stuck))
-		return true;
-	dmademo_bufs_stuck(b);
-	return false;
-}
-
-/* b stays allocated until the channel is released, see dmademo_stuck_free() */
-void dmademo_bufs_stuck(struct dmademo_bufs *b)
-{
-	spin_lock(&dmademo.status_lock);
-	list_add(&b->stuck, &dmademo.stuck);
-	spin_unlock(&dmademo.status_lock);
-}
-
 /* One synchronous DMA copy through the channel, for the "copy" file. */
 int dmademo_copy(const void *data, size_t len)
 {

@@ -96,8 +96,5 @@ const struct dmademo_engine *dmademo_engine_for(const struct dmademo_ops *ops,
 						u32 completion, bool map_only);
 
 int dmademo_len_check(struct dma_chan *chan, size_t len, char *why, size_t why_len);
-bool dmademo_chan_quiet(struct dma_chan *chan, bool stuck);
-bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck);
-void dmademo_bufs_stuck(struct dmademo_bufs *b);
 
 #endif /* DMADEMO_ENGINE_H */

@@ -3,12 +3,12 @@
  * dmademo: for my buffers, on my SoC, is coherent or streaming DMA cheaper,
  * and where does the time go?
  *
- * Module init and exit, and where the DMA channel comes from: a devicetree
- * node (compatible "dmademo,memcpy", dma-names = "memcpy") binds the
- * platform driver below, which hands its channel over; without one, the
- * user names a channel, or the first run takes any free DMA_MEMCPY one.
- * Any other device bound to the driver by driver_override is handed to
- * device.c, for map-only runs.
+ * Module init and exit, and the devicetree node: a node (compatible
+ * "dmademo,memcpy", dma-names = "memcpy") binds the platform driver below,
+ * which hands its channel over; without one, the user names a channel, or
+ * the first run takes any free DMA_MEMCPY one (state.c). Any other device
+ * bound to the driver by driver_override is handed to device.c, for
+ * map-only runs.
  */
 #include "dmademo.h"
 
@@ -19,110 +19,6 @@
 #include <linux/of_device.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
-
-struct dmademo dmademo = {
-	.lock = __MUTEX_INITIALIZER(dmademo.lock),
-	.status_lock = __SPIN_LOCK_UNLOCKED(dmademo.status_lock),
-	.state_wq = __WAIT_QUEUE_HEAD_INITIALIZER(dmademo.state_wq),
-	.stuck = LIST_HEAD_INIT(dmademo.stuck),
-	.kept = LIST_HEAD_INIT(dmademo.kept),
-	.params = {
-		.sizes = { 64, 4096, 65536 },
-		.nr_sizes = 3,
-		.iterations = 100,
-		.warmup = 10,
-		.verify = 1,
-		.touch = 1,
-		.depth = 1,
-		.timeout_ms = 1000,
-		.rounds = 1,
-		.shuffle = 1,
-		.cpu = DMADEMO_CPU_ANY,
-		.threads = 1,
-	},
-};
-
-struct device *dmademo_dma_dev(void)
-{
-	return dmademo.chan ? dmaengine_get_dma_device(dmademo.chan) : NULL;
-}
-
-/*
- * Holding a channel makes it private to dmademo: no other client can
- * request it until it is released. Releasing stops nothing:
- * dma_release_channel() -> dma_chan_put() synchronizes and frees the
- * driver's resources, and a driver's free_chan_resources need not stop
- * the hardware (bcm2835_dma_free_chan_resources() does not). So a last
- * terminate first; what a channel that could not be stopped kept is freed
- * only if it succeeds, else at unload.
- */
-static void dmademo_chan_set(struct dma_chan *chan, bool from_dt)
-{
-	bool stopped;
-
-	if (dmademo.chan) {
-		stopped = !dmaengine_terminate_sync(dmademo.chan) && !dmademo.stuck_injected;
-		dma_release_channel(dmademo.chan);
-		dmademo_stuck_free(stopped);
-	}
-	dmademo.chan = chan;
-	dmademo.chan_from_dt = from_dt;
-	dmademo.chan_gen++;
-}
-
-/*
- * A transfer that times out must be stopped before its buffers are freed:
- * a channel whose driver cannot terminate is never used.
- */
-static bool dmademo_chan_usable(struct dma_chan *chan)
-{
-	return chan->device->device_terminate_all;
-}
-
-static bool dmademo_chan_filter(struct dma_chan *chan, void *name)
-{
-	return (!name || !strcmp(dma_chan_name(chan), name)) &&
-	       dmademo_chan_usable(chan);
-}
-
-/*
- * Selects the channel by name, "any" or "none". Called with dmademo.lock
- * held and no run in progress. On error the current channel is kept.
- */
-int dmademo_chan_select(const char *name)
-{
-	struct dma_chan *chan;
-	dma_cap_mask_t mask;
-
-	lockdep_assert_held(&dmademo.lock);
-	if (!strcmp(name, "none")) {
-		dmademo_chan_set(NULL, false);
-		return 0;
-	}
-	if (dmademo.chan && !strcmp(dma_chan_name(dmademo.chan), name))
-		return 0;
-
-	dma_cap_zero(mask);
-	dma_cap_set(DMA_MEMCPY, mask);
-	if (!strcmp(name, "any")) {
-		chan = dma_request_channel(mask, dmademo_chan_filter, NULL);
-		if (!chan) {
-			pr_err("channel: no free DMA_MEMCPY channel that can be terminated\n");
-			return -ENODEV;
-		}
-	} else {
-		chan = dma_request_channel(mask, dmademo_chan_filter, (void *)name);
-		if (!chan) {
-			pr_err("channel: no free DMA_MEMCPY channel named '%s' that can be terminated\n",
-			       name);
-			return -ENODEV;
-		}
-	}
-	dmademo_chan_set(chan, false);
-	pr_info("using %s on %s\n", dma_chan_name(chan),
-		dev_name(dmaengine_get_dma_device(chan)));
-	return 0;
-}
 
 /* Unbinding the device takes its channel back, stopping a run that uses it. */
 static void dmademo_dt_release(void *data)
