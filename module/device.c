@@ -89,35 +89,6 @@ void dmademo_device_exit(void)
 	pci_unregister_driver(&dmademo_pci_driver);
 }
 
-/*
- * dma_bits: the bound device's mask for one run, restored after it, as
- * map_benchmark.c does. Called with dmademo.lock held; the run thread or
- * dmademo_stop() restores it.
- */
-int dmademo_mask_apply(struct device *dev, u32 bits)
-{
-	int ret;
-
-	lockdep_assert_held(&dmademo.lock);
-	dmademo.saved_mask = dma_get_mask(dev);
-	dmademo.saved_coherent_mask = dev->coherent_dma_mask;
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(bits));
-	dmademo.mask_set = true;
-	if (ret)
-		dmademo_mask_restore(dev);
-	return ret;
-}
-
-void dmademo_mask_restore(struct device *dev)
-{
-	if (!dmademo.mask_set)
-		return;
-	if (dma_set_mask(dev, dmademo.saved_mask) ||
-	    dma_set_coherent_mask(dev, dmademo.saved_coherent_mask))
-		dev_warn(dev, "could not restore its DMA mask %#llx\n", dmademo.saved_mask);
-	dmademo.mask_set = false;
-}
-
 /* The IOMMU domain the device's mappings go through, by its sysfs name. */
 static const char *iommu_domain_name(struct device *dev)
 {

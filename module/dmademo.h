@@ -210,6 +210,8 @@ void dmademo_fail_nth_pass(struct task_struct *t);
 void dmademo_fail_nth_done(void);
 struct device *dmademo_dma_dev(void);
 struct device *dmademo_run_dev(void);
+int dmademo_mask_apply(struct device *dev, u32 bits);
+void dmademo_mask_restore(struct device *dev);
 bool dmademo_chan_quiet(struct dma_chan *chan, bool stuck);
 void dmademo_bufs_stuck(struct dmademo_bufs *b);
 bool dmademo_quiesce(struct dma_chan *chan, struct dmademo_bufs *b, bool stuck);
@@ -223,8 +225,6 @@ int dmademo_chan_select(const char *name);
 int dmademo_bind_probe(struct device *dev);
 int dmademo_device_init(void);
 void dmademo_device_exit(void);
-int dmademo_mask_apply(struct device *dev, u32 bits);
-void dmademo_mask_restore(struct device *dev);
 void dmademo_info_create(struct dentry *dir);
 
 /* clock.c */

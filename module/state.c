@@ -2,13 +2,15 @@
 /*
  * The module's state, below every other file: the knobs and the status of
  * the run (struct dmademo), the DMA channel and the device a run maps on,
- * and quiescing the channel after a failed transfer, with the buffers that
- * a channel that could not be stopped may still write, kept until it is
- * released or the module unloads. It calls nothing of the module's but
- * strategy.c, to free those buffers.
+ * a bound device's mask while a run changes it, and quiescing the channel
+ * after a failed transfer, with the buffers that a channel that could not
+ * be stopped may still write, kept until it is released or the module
+ * unloads. It calls nothing of the module's but strategy.c, to free those
+ * buffers.
  */
 #include "dmademo.h"
 
+#include <linux/dma-mapping.h>
 #include <linux/dmaengine.h>
 #include <linux/sched.h>
 
@@ -98,6 +100,35 @@ struct device *dmademo_run_dev(void)
 {
 	lockdep_assert_held(&dmademo.lock);
 	return dmademo.bound ?: dmademo_dma_dev();
+}
+
+/*
+ * dma_bits: the bound device's mask for one run, restored after it, as
+ * map_benchmark.c does. Called with dmademo.lock held; the run thread or
+ * dmademo_stop() restores it.
+ */
+int dmademo_mask_apply(struct device *dev, u32 bits)
+{
+	int ret;
+
+	lockdep_assert_held(&dmademo.lock);
+	dmademo.saved_mask = dma_get_mask(dev);
+	dmademo.saved_coherent_mask = dev->coherent_dma_mask;
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(bits));
+	dmademo.mask_set = true;
+	if (ret)
+		dmademo_mask_restore(dev);
+	return ret;
+}
+
+void dmademo_mask_restore(struct device *dev)
+{
+	if (!dmademo.mask_set)
+		return;
+	if (dma_set_mask(dev, dmademo.saved_mask) ||
+	    dma_set_coherent_mask(dev, dmademo.saved_coherent_mask))
+		dev_warn(dev, "could not restore its DMA mask %#llx\n", dmademo.saved_mask);
+	dmademo.mask_set = false;
 }
 
 /*
