@@ -11,7 +11,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 
-#include "engine.h"
+#include "strategy.h"
 
 static u32 clock_sink;
 

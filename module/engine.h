@@ -23,33 +23,6 @@ struct dmademo_run {
 };
 
 /*
- * Recording histograms, the phases of the last transfers that verified,
- * counted in when there are DMADEMO_BATCH of them: a stored row as cheap
- * as a sample's, then one pass per phase instead of one per value.
- */
-#define DMADEMO_BATCH	8
-
-struct dmademo_batch {
-	unsigned int n;
-	u32 ns[DMADEMO_BATCH][DMADEMO_NR_PHASES];
-};
-
-/* the batch into hist[phase], emptying it */
-void dmademo_batch_flush(struct dmademo_batch *b, struct dmademo_hist *hist);
-
-static inline void dmademo_batch_add(struct dmademo_batch *b, struct dmademo_hist *hist,
-				     const u64 *ns)
-{
-	u32 *row = b->ns[b->n];
-	int p;
-
-	for (p = 0; p < DMADEMO_NR_PHASES; p++)
-		row[p] = min_t(u64, ns[p], U32_MAX);
-	if (++b->n == DMADEMO_BATCH)
-		dmademo_batch_flush(b, hist);
-}
-
-/*
  * One thread's share of a step: its own buffers, transfers and samples. A
  * step runs one, in the run thread, or `threads` of them (map-only runs),
  * each in a thread of its own on a CPU of its own.

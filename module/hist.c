@@ -66,6 +66,15 @@ void dmademo_hist_add_many(struct dmademo_hist *h, const u32 *v, unsigned int n,
 	h->max = hi;
 }
 
+void dmademo_batch_flush(struct dmademo_batch *b, struct dmademo_hist *hist)
+{
+	int p;
+
+	for (p = 0; p < DMADEMO_BATCH_COLS; p++)
+		dmademo_hist_add_many(&hist[p], &b->ns[0][p], b->n, DMADEMO_BATCH_COLS);
+	b->n = 0;
+}
+
 void dmademo_hist_merge(struct dmademo_hist *dst, const struct dmademo_hist *src)
 {
 	unsigned int i;

@@ -78,6 +78,37 @@ static inline void dmademo_hist_add(struct dmademo_hist *h, u32 v)
 void dmademo_hist_add_many(struct dmademo_hist *h, const u32 *v, unsigned int n,
 			   unsigned int stride);
 
+/*
+ * Recording histograms, the phases of the last transfers that verified,
+ * counted in when there are DMADEMO_BATCH of them: a stored row as cheap
+ * as a sample's, then one pass per phase instead of one per value. A row
+ * has a value for each of DMADEMO_BATCH_COLS histograms: a transfer's
+ * phases (DMADEMO_NR_PHASES, dmademo.h).
+ */
+#define DMADEMO_BATCH		8
+#define DMADEMO_BATCH_COLS	11
+
+struct dmademo_batch {
+	unsigned int n;
+	u32 ns[DMADEMO_BATCH][DMADEMO_BATCH_COLS];
+};
+
+/* the batch into hist[0..DMADEMO_BATCH_COLS), emptying it */
+void dmademo_batch_flush(struct dmademo_batch *b, struct dmademo_hist *hist);
+
+/* a row of values, saturated at U32_MAX, into the batch; flushed into hist once full */
+static inline void dmademo_batch_add(struct dmademo_batch *b, struct dmademo_hist *hist,
+				     const u64 *ns)
+{
+	u32 *row = b->ns[b->n];
+	int p;
+
+	for (p = 0; p < DMADEMO_BATCH_COLS; p++)
+		row[p] = clamp_t(u64, ns[p], 0, U32_MAX);
+	if (++b->n == DMADEMO_BATCH)
+		dmademo_batch_flush(b, hist);
+}
+
 /* dst += src: the histogram of both sets of values */
 void dmademo_hist_merge(struct dmademo_hist *dst, const struct dmademo_hist *src);
 

@@ -184,6 +184,9 @@ static int xfer_finish(struct dmademo_run *r, const struct dmademo_ops *ops,
 	return 0;
 }
 
+/* a batch's row is a transfer's phases */
+static_assert(DMADEMO_BATCH_COLS == DMADEMO_NR_PHASES);
+
 static void record(struct dmademo_loop *l, const struct dmademo_slot *s, bool ok)
 {
 	struct dmademo_result *res = l->r.res;
@@ -215,15 +218,6 @@ static void record(struct dmademo_loop *l, const struct dmademo_slot *s, bool ok
 	WRITE_ONCE(dmademo.done, dmademo.done + 1);
 	if (!ok)
 		WRITE_ONCE(dmademo.errors, dmademo.errors + 1);
-}
-
-void dmademo_batch_flush(struct dmademo_batch *b, struct dmademo_hist *hist)
-{
-	int p;
-
-	for (p = 0; p < DMADEMO_NR_PHASES; p++)
-		dmademo_hist_add_many(&hist[p], &b->ns[0][p], b->n, DMADEMO_NR_PHASES);
-	b->n = 0;
 }
 
 static bool fault_applies(u32 fault, const struct dmademo_run *r,
