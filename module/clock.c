@@ -2,7 +2,9 @@
 /*
  * What the clock costs and how fine it is, what a phase adds to what it
  * times, and what the timed loop's own bookkeeping costs per transfer:
- * measured at load and again at every start, shown in info.
+ * measured at load and again at every start, shown in info. Recording into
+ * histograms is measured at load and at the start of a run that records
+ * them, on the run's own histograms: nothing is allocated for it then.
  */
 #include "dmademo.h"
 
@@ -51,30 +53,24 @@ static u32 clock_resolution(void)
 	return res == U64_MAX ? 0 : res;
 }
 
-/* where bookkeeping_cost() records: a sample each, as record() does */
+/* where bookkeeping_cost() records: a sample each, or a row of the batch, as record() does */
 static struct dmademo_sample clock_samples[CLOCK_LOOPS];
+static struct dmademo_batch clock_batch;
 
 /*
  * The timed loop's own bookkeeping per transfer: timestamps and a stored
- * sample or, given histograms, timestamps and a row of the batch that goes
- * into them (as record() does). 0 if it cannot be measured.
+ * sample or, given DMADEMO_NR_PHASES empty histograms, timestamps and a
+ * row of the batch that goes into them (as record() does).
  */
 static u32 bookkeeping_cost(struct dmademo_hist *hist)
 {
 	u64 ns[DMADEMO_NR_PHASES] = { 0 };
 	u64 t0, t1, prev, t = 0, best = U64_MAX;
-	struct dmademo_batch *batch = NULL;
 	struct dmademo_sample *smp;
 	unsigned int b, i;
 	int p;
 
-	if (hist) {
-		batch = kzalloc(sizeof(*batch), GFP_KERNEL);
-		if (!batch)
-			return 0;
-		for (p = 0; p < DMADEMO_NR_PHASES; p++)
-			dmademo_hist_init(&hist[p]);
-	}
+	clock_batch.n = 0;
 	for (b = 0; b < CLOCK_BATCHES; b++) {
 		t0 = ktime_get_ns();
 		for (i = 0; i < CLOCK_LOOPS; i++) {
@@ -86,7 +82,7 @@ static u32 bookkeeping_cost(struct dmademo_hist *hist)
 			}
 			ns[DMADEMO_TOTAL] = t - t0;
 			if (hist) {
-				dmademo_batch_add(batch, hist, ns);
+				dmademo_batch_add(&clock_batch, hist, ns);
 				continue;
 			}
 			smp = &clock_samples[i];
@@ -100,7 +96,6 @@ static u32 bookkeeping_cost(struct dmademo_hist *hist)
 		t1 = ktime_get_ns();
 		best = min(best, t1 - t0);
 	}
-	kfree(batch);
 	return div_u64(best, CLOCK_LOOPS);
 }
 
@@ -137,16 +132,30 @@ static u32 phase_cost(void)
 /*
  * What the clock costs and how fine it is, what a phase adds to what it
  * times, and what the loop's own bookkeeping costs per transfer, for info.
+ * hist: DMADEMO_NR_PHASES empty histograms to measure recording into, left
+ * empty; without them overhead_hist_ns is kept. Called at load and with
+ * dmademo.lock held: one at a time.
  */
-void dmademo_measure_clock(void)
+void dmademo_measure_clock(struct dmademo_hist *hist)
 {
-	struct dmademo_hist *hist;
+	int p;
 
 	dmademo.ktime_ns = clock_cost();
 	dmademo.ktime_res_ns = clock_resolution();
 	dmademo.phase_ns = phase_cost();
 	dmademo.overhead_ns = bookkeeping_cost(NULL);
-	hist = kvcalloc(DMADEMO_NR_PHASES, sizeof(*hist), GFP_KERNEL);
-	dmademo.overhead_hist_ns = hist ? bookkeeping_cost(hist) : 0;
+	if (!hist)
+		return;
+	dmademo.overhead_hist_ns = bookkeeping_cost(hist);
+	for (p = 0; p < DMADEMO_NR_PHASES; p++)
+		dmademo_hist_init(&hist[p]);
+}
+
+/* at load: histograms of its own to measure recording into, 0 if there are none */
+void dmademo_clock_init(void)
+{
+	struct dmademo_hist *hist = dmademo_hists_new(DMADEMO_NR_PHASES);
+
+	dmademo_measure_clock(hist);
 	kvfree(hist);
 }

@@ -58,17 +58,6 @@ static void dmademo_schedule(struct dmademo_result *res)
 	}
 }
 
-/* nr empty histograms, or NULL */
-static struct dmademo_hist *dmademo_hists_new(unsigned int nr)
-{
-	struct dmademo_hist *h = kvmalloc_array(nr, sizeof(*h), GFP_KERNEL | __GFP_NOWARN);
-	unsigned int i;
-
-	for (i = 0; h && i < nr; i++)
-		dmademo_hist_init(&h[i]);
-	return h;
-}
-
 /* Histograms: a cell's phases and, for threads > 1, each thread's. */
 static int dmademo_hists_alloc(struct dmademo_result *res, const struct dmademo_params *p)
 {
@@ -328,8 +317,11 @@ int dmademo_start(void)
 			return ret;
 		}
 	}
-	/* info's costs as the host is now: a board's clocks move, an emulator's host too */
-	dmademo_measure_clock();
+	/*
+	 * info's costs as the host is now: a board's clocks move, an emulator's
+	 * host too; recording into histograms on the run's own, if it has them
+	 */
+	dmademo_measure_clock(res->hists);
 	t = kthread_create(dmademo_thread, res, KBUILD_MODNAME);
 	if (IS_ERR(t)) {
 		if (res->map_only)

@@ -228,7 +228,8 @@ void dmademo_device_exit(void);
 void dmademo_info_create(struct dentry *dir);
 
 /* clock.c */
-void dmademo_measure_clock(void);
+void dmademo_measure_clock(struct dmademo_hist *hist);
+void dmademo_clock_init(void);
 
 /* thread.c */
 int dmademo_thread(void *data);

@@ -8,6 +8,7 @@
 #include <linux/math64.h>
 #include <linux/math.h>
 #include <linux/minmax.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #endif
 #include "hist.h"
@@ -17,6 +18,18 @@ void dmademo_hist_init(struct dmademo_hist *h)
 	memset(h, 0, sizeof(*h));
 	h->min = U32_MAX;
 }
+
+#ifdef __KERNEL__
+struct dmademo_hist *dmademo_hists_new(unsigned int nr)
+{
+	struct dmademo_hist *h = kvmalloc_array(nr, sizeof(*h), GFP_KERNEL | __GFP_NOWARN);
+	unsigned int i;
+
+	for (i = 0; h && i < nr; i++)
+		dmademo_hist_init(&h[i]);
+	return h;
+}
+#endif
 
 void dmademo_hist_bounds(unsigned int i, u64 *lo, u64 *hi)
 {

@@ -36,6 +36,11 @@ struct dmademo_hist {
 
 void dmademo_hist_init(struct dmademo_hist *h);
 
+#ifdef __KERNEL__
+/* nr empty histograms (kvfree() them), or NULL */
+struct dmademo_hist *dmademo_hists_new(unsigned int nr);
+#endif
+
 /*
  * The bucket of value v. Without a branch (an emulator ends a block of
  * translated code at each): below 128 the shift is 0 and the bucket is v;

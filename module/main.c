@@ -120,7 +120,7 @@ static int __init dmademo_init(void)
 	dmademo.copy_buf = kzalloc(DMADEMO_COPY_MAX, GFP_KERNEL);
 	if (!dmademo.copy_buf)
 		return -ENOMEM;
-	dmademo_measure_clock();
+	dmademo_clock_init();
 	dmademo_debugfs_init();
 
 	ret = platform_driver_register(&dmademo_driver);
