@@ -48,9 +48,11 @@ void dmademo_hist_bounds(unsigned int i, u64 *lo, u64 *hi)
 void dmademo_hist_add_many(struct dmademo_hist *h, const u32 *v, unsigned int n,
 			   unsigned int stride)
 {
-	u64 sum = h->sum, sq_lo = h->sq_lo, sq_hi = h->sq_hi, sq;
-	u32 lo = h->min, hi = h->max, x = 0;
+	struct dmademo_sums s = {
+		.sum = h->sum, .sq_hi = h->sq_hi, .sq_lo = h->sq_lo, .min = h->min, .max = h->max,
+	};
 	unsigned int i;
+	u32 x = 0;
 
 	/* a phase the transfers do not have (no fill without touch, ...) is all zeros */
 	for (i = 0; i < n && !x; i++)
@@ -58,25 +60,20 @@ void dmademo_hist_add_many(struct dmademo_hist *h, const u32 *v, unsigned int n,
 	if (!x) {
 		h->count[0] += n;
 		h->n += n;
-		h->min = n ? 0 : lo;
+		h->min = n ? 0 : h->min;
 		return;
 	}
 	for (i = 0; i < n; i++, v += stride) {
 		x = *v;
-		sq = (u64)x * x;
 		h->count[dmademo_hist_bucket(x)]++;
-		sum += x;
-		sq_lo += sq;
-		sq_hi += sq_lo < sq;
-		lo = min(lo, x);
-		hi = max(hi, x);
+		dmademo_sums_add(&s, x);
 	}
 	h->n += n;
-	h->sum = sum;
-	h->sq_lo = sq_lo;
-	h->sq_hi = sq_hi;
-	h->min = lo;
-	h->max = hi;
+	h->sum = s.sum;
+	h->sq_lo = s.sq_lo;
+	h->sq_hi = s.sq_hi;
+	h->min = s.min;
+	h->max = s.max;
 }
 
 void dmademo_batch_flush(struct dmademo_batch *b, struct dmademo_hist *hist)

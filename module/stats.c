@@ -132,24 +132,20 @@ void dmademo_stats_compute(u32 *v, u32 n, struct dmademo_stats *st)
 {
 	static const u16 per10k[] = { 5000, 9000, 9900, 9990, 9999 };
 	u32 *at[ARRAY_SIZE(per10k)] = { &st->p50, &st->p90, &st->p99, &st->p999, &st->p9999 };
-	u64 sum = 0, sq_hi = 0, sq_lo = 0, sq, k, done = 0;
+	struct dmademo_sums s = { .min = U32_MAX };
+	u64 k, done = 0;
 	u32 i;
 
 	memset(st, 0, sizeof(*st));
 	if (!n)
 		return;
 
-	st->min = U32_MAX;
-	for (i = 0; i < n; i++) {
-		sq = (u64)v[i] * v[i];
-		sum += v[i];
-		sq_lo += sq;
-		sq_hi += sq_lo < sq;
-		st->min = min(st->min, v[i]);
-		st->max = max(st->max, v[i]);
-	}
+	for (i = 0; i < n; i++)
+		dmademo_sums_add(&s, v[i]);
 	st->n = n;
-	dmademo_moments(st, n, sum, sq_hi, sq_lo);
+	st->min = s.min;
+	st->max = s.max;
+	dmademo_moments(st, n, s.sum, s.sq_hi, s.sq_lo);
 	if (st->min == st->max) {
 		/* a phase the transfers do not have, all zeros, among others */
 		for (i = 0; i < ARRAY_SIZE(per10k); i++)

@@ -9,6 +9,7 @@
 #define DMADEMO_STATS_H
 
 #ifdef __KERNEL__
+#include <linux/minmax.h>
 #include <linux/types.h>
 #else
 #include "kshim.h"
@@ -26,6 +27,29 @@ struct dmademo_stats {
  * no longer sorted, but the same values.
  */
 void dmademo_stats_compute(u32 *v, u32 n, struct dmademo_stats *st);
+
+/*
+ * What the mean and standard deviation come from, summed value by value: one
+ * loop over the samples of a cell's phase (dmademo_stats_compute()) or over
+ * a batch of a histogram's values (dmademo_hist_add_many()). A local copy
+ * keeps the sums in registers.
+ */
+struct dmademo_sums {
+	u64 sum;
+	u64 sq_hi, sq_lo;		/* the sum of squares, 128 bits */
+	u32 min, max;
+};
+
+static inline void dmademo_sums_add(struct dmademo_sums *s, u32 v)
+{
+	u64 sq = (u64)v * v;
+
+	s->sum += v;
+	s->sq_lo += sq;
+	s->sq_hi += s->sq_lo < sq;
+	s->min = min(s->min, v);
+	s->max = max(s->max, v);
+}
 
 /* st->mean (rounded) and st->stddev (floored) of n > 0 values from their sum and sum of squares */
 void dmademo_moments(struct dmademo_stats *st, u64 n, u64 sum, u64 sq_hi, u64 sq_lo);
