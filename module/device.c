@@ -233,6 +233,31 @@ static void device_show(struct seq_file *m, struct device *dev)
 		seq_printf(m, "chan_synchronize=%d\n", !!chan->device->device_synchronize);
 }
 
+/* comma-separated, as in the CSV headers */
+static void list_show(struct seq_file *m, const char *key,
+		      const char * const *names, unsigned int nr)
+{
+	unsigned int i;
+
+	seq_printf(m, "%s=", key);
+	for (i = 0; i < nr; i++)
+		seq_printf(m, "%s%s", i ? "," : "", names[i]);
+	seq_putc(m, '\n');
+}
+
+/* the vocabulary (vocab.h), for the collector to copy into meta */
+static void vocab_show(struct seq_file *m)
+{
+	list_show(m, "strategies", dmademo_strategy_names, DMADEMO_NR_STRATEGIES);
+	list_show(m, "families", dmademo_strategy_families, DMADEMO_NR_STRATEGIES);
+	list_show(m, "phases", dmademo_phase_names, DMADEMO_NR_PHASES);
+	list_show(m, "kinds", dmademo_kind_names, DMADEMO_NR_KIND_NAMES);
+	list_show(m, "kind_families", dmademo_kind_families, DMADEMO_NR_KIND_NAMES);
+	seq_printf(m, "results_columns=%s", dmademo_results_header);
+	seq_printf(m, "summary_columns=%s", dmademo_summary_header);
+	seq_printf(m, "histogram_columns=%s", dmademo_histogram_header);
+}
+
 /* info: what the numbers depend on */
 static int info_show(struct seq_file *m, void *v)
 {
@@ -269,6 +294,7 @@ static int info_show(struct seq_file *m, void *v)
 	seq_printf(m, "max_rounds=%u\n", DMADEMO_MAX_ROUNDS);
 	if (IS_ENABLED(CONFIG_FAULT_INJECTION))
 		seq_printf(m, "fail_nth_left=%d\n", READ_ONCE(dmademo.fail_nth_left));
+	vocab_show(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(info);
