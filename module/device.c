@@ -251,8 +251,6 @@ static void vocab_show(struct seq_file *m)
 	list_show(m, "strategies", dmademo_strategy_names, DMADEMO_NR_STRATEGIES);
 	list_show(m, "families", dmademo_strategy_families, DMADEMO_NR_STRATEGIES);
 	list_show(m, "phases", dmademo_phase_names, DMADEMO_NR_PHASES);
-	list_show(m, "kinds", dmademo_kind_names, DMADEMO_NR_KIND_NAMES);
-	list_show(m, "kind_families", dmademo_kind_families, DMADEMO_NR_KIND_NAMES);
 	seq_printf(m, "results_columns=%s", dmademo_results_header);
 	seq_printf(m, "summary_columns=%s", dmademo_summary_header);
 	seq_printf(m, "histogram_columns=%s", dmademo_histogram_header);
