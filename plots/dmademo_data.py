@@ -283,9 +283,23 @@ def join_label(parts, map_only):
     return ", ".join(parts)
 
 
-def order_strategies(names):
-    known = [s for s in STRATEGY_STYLE if s in names]
-    return known + sorted(n for n in names if n not in STRATEGY_STYLE)
+def families(meta):
+    """{strategy: family}, as meta names them: the module's info (strategies=, families=, the
+    lists of module/vocab.c) and, for dmademo-run --user, the tool's (user_strategies=,
+    user_families=). A folder from before dmademo 1.2 names none."""
+    fams = {}
+    for prefix in ("", "user_"):
+        names = [n for n in meta.get(prefix + "strategies", "").split(",") if n]
+        of = meta.get(prefix + "families", "").split(",")
+        if len(names) == len(of):
+            fams.update(zip(names, of))
+    return fams
+
+
+def order_strategies(names, order=()):
+    """names in the order meta lists them (the module's), then any others by name."""
+    known = [s for s in dict.fromkeys(order) if s in names]
+    return known + sorted(n for n in names if n not in known)
 
 
 class Dataset:
@@ -347,8 +361,9 @@ class Dataset:
         self.placements = {w for k, v in self.placed.items() if k[0] != "cpu"
                            for w in ("same", "cross") if v[w]}
 
+        self.families = families(self.meta)
         self.strategies = order_strategies({k[0] for k in self.summary} |
-                                           {k[0] for k in self.samples})
+                                           {k[0] for k in self.samples}, self.families)
         self.sizes = sorted({k[1] for k in self.summary} | {k[1] for k in self.samples})
         self.overhead = 0.0
         try:
