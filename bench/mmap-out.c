@@ -153,8 +153,8 @@ static bool read_line(const char *path, char *buf, size_t len)
 	return *buf;
 }
 
-/* the strategies run, in the order of the table, or their families */
-static void meta_strategies(FILE *f, const struct options *o, bool families)
+/* the strategies run, in the order of the table, each with its family */
+static void meta_families(FILE *f, const struct options *o)
 {
 	unsigned int s, n = 0;
 	char name[32];
@@ -162,8 +162,9 @@ static void meta_strategies(FILE *f, const struct options *o, bool families)
 	for (s = 0; s < NR_STRATEGIES; s++) {
 		if (!o->kind[s / NR_ACCESS] || !o->access[s % NR_ACCESS])
 			continue;
-		fprintf(f, "%s%s", n++ ? "," : "", families ? dmademo_kind_families[s / NR_ACCESS] :
-			strategy_name(name, sizeof(name), s / NR_ACCESS, s % NR_ACCESS));
+		fprintf(f, "%s%s:%s", n++ ? "," : "",
+			strategy_name(name, sizeof(name), s / NR_ACCESS, s % NR_ACCESS),
+			dmademo_kind_families[s / NR_ACCESS]);
 	}
 }
 
@@ -188,10 +189,8 @@ void write_meta(const struct options *o, const char *date, u64 elapsed_ns, const
 			fprintf(f, "%s%s", first ? "" : ",", dmademo_kind_names[i]);
 			first = false;
 		}
-	fprintf(f, "\nstrategies=");
-	meta_strategies(f, o, false);
 	fprintf(f, "\nfamilies=");
-	meta_strategies(f, o, true);
+	meta_families(f, o);
 	fprintf(f, "\nphases=");
 	for (i = 0; i < DMADEMO_NR_PHASES; i++)
 		fprintf(f, "%s%s", i ? "," : "", dmademo_phase_names[i]);

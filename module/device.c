@@ -245,11 +245,19 @@ static void list_show(struct seq_file *m, const char *key,
 	seq_putc(m, '\n');
 }
 
-/* the vocabulary (vocab.h), for the collector to copy into meta */
+/*
+ * The vocabulary (vocab.h), for the collector to copy into meta: every
+ * strategy with its family (name:family,...), the phases, the columns.
+ */
 static void vocab_show(struct seq_file *m)
 {
-	list_show(m, "strategies", dmademo_strategy_names, DMADEMO_NR_STRATEGIES);
-	list_show(m, "families", dmademo_strategy_families, DMADEMO_NR_STRATEGIES);
+	unsigned int i;
+
+	seq_puts(m, "families=");
+	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
+		seq_printf(m, "%s%s:%s", i ? "," : "", dmademo_strategy_names[i],
+			   dmademo_strategy_families[i]);
+	seq_putc(m, '\n');
 	list_show(m, "phases", dmademo_phase_names, DMADEMO_NR_PHASES);
 	seq_printf(m, "results_columns=%s", dmademo_results_header);
 	seq_printf(m, "summary_columns=%s", dmademo_summary_header);

@@ -284,15 +284,15 @@ def join_label(parts, map_only):
 
 
 def families(meta):
-    """{strategy: family}, as meta names them: the module's info (strategies=, families=, the
-    lists of module/vocab.c) and, for dmademo-run --user, the tool's (user_strategies=,
-    user_families=). A folder from before dmademo 1.2 names none."""
+    """{strategy: family}, in the order meta names them: families=name:family,... from the
+    module's info (module/vocab.c), and user_families= from dmademo-mmap's meta for
+    dmademo-run --user. A folder from before dmademo 1.2 names none."""
     fams = {}
-    for prefix in ("", "user_"):
-        names = [n for n in meta.get(prefix + "strategies", "").split(",") if n]
-        of = meta.get(prefix + "families", "").split(",")
-        if len(names) == len(of):
-            fams.update(zip(names, of))
+    for key in ("families", "user_families"):
+        for pair in meta.get(key, "").split(","):
+            name, sep, fam = pair.partition(":")
+            if sep and name and fam:
+                fams[name] = fam
     return fams
 
 

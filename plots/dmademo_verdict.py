@@ -299,8 +299,8 @@ def text(v):
         if f["failed"]:
             lines.append("  %d transfers failed to verify and are left out." % f["failed"])
         if not f["families"]:
-            lines.append("  meta names no strategy families (strategies=, families=: the module's "
-                         "info since dmademo 1.2), so there is nothing to compare")
+            lines.append("  meta names no strategy families (families=, in the module's info "
+                         "since dmademo 1.2), so there is nothing to compare")
         elif not f["groups"]:
             lines.append("  no two strategies to compare")
         for gname, g in f["groups"].items():

@@ -47,9 +47,9 @@ RESULTS, SUMMARY, HISTOGRAM = V["results_columns"], V["summary_columns"], V["his
 
 def meta_lines():
     """What the module's info says of its vocabulary (module/device.c vocab_show())."""
-    return "".join("%s=%s\n" % (k, ",".join(V[k])) for k in
-                   ("strategies", "families", "phases", "results_columns", "summary_columns",
-                    "histogram_columns"))
+    return "families=%s\n" % ",".join("%s:%s" % sf for sf in zip(STRATEGIES, FAMILIES)) + \
+        "".join("%s=%s\n" % (k, ",".join(V[k])) for k in
+                ("phases", "results_columns", "summary_columns", "histogram_columns"))
 
 
 if __name__ == "__main__":
