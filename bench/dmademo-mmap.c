@@ -26,8 +26,6 @@
 #include "dmademo-mmap.h"
 #include "parse.h"
 
-const char * const kind_names[DMADEMO_NR_KINDS] = { "coherent", "wc", "cached" };
-
 static struct options opt = {
 	.iterations = 100, .warmup = 10, .access_arg = "word", .device = DMADEMO_DEVICE,
 	.cpu = "any",
@@ -274,15 +272,15 @@ static void run_cell(FILE *res, FILE *sum, unsigned int kind, unsigned int acc, 
 		x.wait_ns = x.wait_ns < xfer_ns ? x.wait_ns : xfer_ns;
 		xfer_ns -= x.wait_ns;
 		memset(s->ns, 0, sizeof(s->ns));	/* alloc and free: 0 */
-		s->ns[FILL] = sat32(t[1] - t[0]);
-		s->ns[TO_DEV] = sat32(t[2] - t[1]);
-		s->ns[PREP] = sat32(x.prep_ns);
-		s->ns[SUBMIT] = sat32(x.submit_ns);
-		s->ns[WAIT] = sat32(x.wait_ns);
-		s->ns[WAKE] = sat32(xfer_ns);
-		s->ns[TO_CPU] = sat32(t[4] - t[3]);
-		s->ns[READ] = sat32(t[5] - t[4]);
-		s->ns[TOTAL] = sat32(t[5] - t[0]);
+		s->ns[DMADEMO_FILL] = sat32(t[1] - t[0]);
+		s->ns[DMADEMO_TO_DEV] = sat32(t[2] - t[1]);
+		s->ns[DMADEMO_PREP] = sat32(x.prep_ns);
+		s->ns[DMADEMO_SUBMIT] = sat32(x.submit_ns);
+		s->ns[DMADEMO_WAIT] = sat32(x.wait_ns);
+		s->ns[DMADEMO_WAKE] = sat32(xfer_ns);
+		s->ns[DMADEMO_TO_CPU] = sat32(t[4] - t[3]);
+		s->ns[DMADEMO_READ] = sat32(t[5] - t[4]);
+		s->ns[DMADEMO_TOTAL] = sat32(t[5] - t[0]);
 		s->cpu = x.cpu;
 		s->irq_cpu = x.irq_cpu;
 		if (!rec)
@@ -344,7 +342,7 @@ static void parse_kinds(const char *arg)
 
 	memset(opt.kind, 0, sizeof(opt.kind));
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save), nr++) {
-		for (k = 0; k < DMADEMO_NR_KINDS && strcmp(tok, kind_names[k]); k++)
+		for (k = 0; k < DMADEMO_NR_KINDS && strcmp(tok, dmademo_kind_names[k]); k++)
 			;
 		if (!strcmp(tok, "all"))
 			memset(opt.kind, 1, sizeof(opt.kind));
@@ -481,8 +479,8 @@ int main(int argc, char **argv)
 	}
 	res = open_out(opt.output, "results.csv");
 	sum = open_out(opt.output, "summary.csv");
-	fputs("strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu\n", res);
-	fputs("strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments,p999_ns,p9999_ns\n", sum);
+	fputs(dmademo_results_header, res);
+	fputs(dmademo_summary_header, sum);
 
 	/* sizes outer, as the module does: drift during the sweep hits every kind of a size alike */
 	memset(median, 0xff, sizeof(median));	/* -1: no median */

@@ -11,15 +11,13 @@
 #include "parse.h"	/* DMADEMO_MAX_SIZES */
 #include "stats.h"
 #include "uapi.h"
+#include "vocab.h"
 
 #define PROG		"dmademo-mmap"
 #define VERSION		"1.1.0"
 #define MAX_SIZES	DMADEMO_MAX_SIZES
 #define NR_ACCESS	2	/* word, byte */
 #define NR_STRATEGIES	(DMADEMO_NR_KINDS * NR_ACCESS)
-
-/* the module's phases, in the order of its summary rows */
-enum phase { FILL, TO_DEV, PREP, SUBMIT, WAIT, TO_CPU, READ, TOTAL, WAKE, ALLOC, FREE, NR_PHASES };
 
 struct options {
 	bool kind[DMADEMO_NR_KINDS], access[NR_ACCESS];
@@ -33,12 +31,10 @@ struct options {
 
 /* one recorded round trip */
 struct sample {
-	u32 ns[NR_PHASES];
+	u32 ns[DMADEMO_NR_PHASES];
 	u32 cpu, irq_cpu;
 	bool ok;
 };
-
-extern const char * const kind_names[DMADEMO_NR_KINDS];
 
 /* mmap-out.c */
 const char *strategy_name(char *buf, size_t len, unsigned int kind, unsigned int acc);

@@ -14,15 +14,10 @@
 
 #include "dmademo-mmap.h"
 
-static const char * const phase_names[NR_PHASES] = {
-	"fill", "to_dev", "prep", "submit", "wait", "to_cpu", "read", "total",
-	"wake", "alloc", "free",
-};
-
 /* coherent-mmap, wc-mmap-byte, ... */
 const char *strategy_name(char *buf, size_t len, unsigned int kind, unsigned int acc)
 {
-	snprintf(buf, len, "%s-mmap%s", kind_names[kind], acc ? "-byte" : "");
+	snprintf(buf, len, "%s-mmap%s", dmademo_kind_names[kind], acc ? "-byte" : "");
 	return buf;
 }
 
@@ -62,7 +57,7 @@ static void put_mbps(FILE *f, u64 bytes, u64 ns)
 u32 cell_write(FILE *res, FILE *sum, const char *name, u32 size, const struct sample *smp,
 	       u32 rec, u32 *scratch, u64 wall_ns, bool need_sync, u32 segments, long long *med)
 {
-	struct dmademo_stats st[NR_PHASES];
+	struct dmademo_stats st[DMADEMO_NR_PHASES];
 	u32 i, n = 0;
 	int p;
 
@@ -70,30 +65,30 @@ u32 cell_write(FILE *res, FILE *sum, const char *name, u32 size, const struct sa
 		const struct sample *s = &smp[i];
 
 		fprintf(res, "%s,%u,%u", name, size, i);
-		for (p = FILL; p <= TOTAL; p++)
+		for (p = DMADEMO_FILL; p <= DMADEMO_TOTAL; p++)
 			fprintf(res, ",%u", s->ns[p]);
-		fprintf(res, ",%d,%u,%u,%u,0,%u,%u\n", s->ok, s->ns[WAKE], s->ns[ALLOC],
-			s->ns[FREE], s->cpu, s->irq_cpu);
+		fprintf(res, ",%d,%u,%u,%u,0,%u,%u\n", s->ok, s->ns[DMADEMO_WAKE], s->ns[DMADEMO_ALLOC],
+			s->ns[DMADEMO_FREE], s->cpu, s->irq_cpu);
 	}
 	if (!rec)
 		return 0;
-	for (p = 0; p < NR_PHASES; p++) {
+	for (p = 0; p < DMADEMO_NR_PHASES; p++) {
 		for (n = 0, i = 0; i < rec; i++)
 			if (smp[i].ok)
 				scratch[n++] = smp[i].ns[p];
 		dmademo_stats_compute(scratch, n, &st[p]);
 	}
-	for (p = 0; p < NR_PHASES; p++) {
+	for (p = 0; p < DMADEMO_NR_PHASES; p++) {
 		const struct dmademo_stats *s = &st[p];
 
-		fprintf(sum, "%s,%u,%s,%llu,%u,%u,%u,%u,%u,%u,%u", name, size, phase_names[p],
+		fprintf(sum, "%s,%u,%s,%llu,%u,%u,%u,%u,%u,%u,%u", name, size, dmademo_phase_names[p],
 			(unsigned long long)s->n, s->min, s->p50, s->p90, s->p99, s->max, s->mean, s->stddev);
 		put_mbps(sum, size, s->p50);
 		put_mbps(sum, (u64)size * rec, wall_ns);
 		fprintf(sum, ",%u,%d,%u,%u,%u\n", rec - n, need_sync, segments, s->p999, s->p9999);
 	}
 	if (n)
-		*med = st[TOTAL].p50;
+		*med = st[DMADEMO_TOTAL].p50;
 	return n;
 }
 
@@ -158,6 +153,21 @@ static bool read_line(const char *path, char *buf, size_t len)
 	return *buf;
 }
 
+/* the strategies run, in the order of the table, each with its family */
+static void meta_families(FILE *f, const struct options *o)
+{
+	unsigned int s, n = 0;
+	char name[32];
+
+	for (s = 0; s < NR_STRATEGIES; s++) {
+		if (!o->kind[s / NR_ACCESS] || !o->access[s % NR_ACCESS])
+			continue;
+		fprintf(f, "%s%s:%s", n++ ? "," : "",
+			strategy_name(name, sizeof(name), s / NR_ACCESS, s % NR_ACCESS),
+			dmademo_kind_families[s / NR_ACCESS]);
+	}
+}
+
 void write_meta(const struct options *o, const char *date, u64 elapsed_ns, const char *status)
 {
 	const char *dir = o->output;
@@ -176,9 +186,14 @@ void write_meta(const struct options *o, const char *date, u64 elapsed_ns, const
 	fprintf(f, "source=" PROG "\nversion=" VERSION "\nkinds=");
 	for (i = 0; i < DMADEMO_NR_KINDS; i++)
 		if (o->kind[i]) {
-			fprintf(f, "%s%s", first ? "" : ",", kind_names[i]);
+			fprintf(f, "%s%s", first ? "" : ",", dmademo_kind_names[i]);
 			first = false;
 		}
+	fprintf(f, "\nfamilies=");
+	meta_families(f, o);
+	fprintf(f, "\nphases=");
+	for (i = 0; i < DMADEMO_NR_PHASES; i++)
+		fprintf(f, "%s%s", i ? "," : "", dmademo_phase_names[i]);
 	fprintf(f, "\nsizes=");
 	for (i = 0; i < o->nr_sizes; i++)
 		fprintf(f, "%s%u", i ? "," : "", o->sizes[i]);

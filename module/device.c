@@ -197,6 +197,37 @@ static void device_show(struct seq_file *m, struct device *dev)
 		seq_printf(m, "chan_synchronize=%d\n", !!chan->device->device_synchronize);
 }
 
+/* comma-separated, as in the CSV headers */
+static void list_show(struct seq_file *m, const char *key,
+		      const char * const *names, unsigned int nr)
+{
+	unsigned int i;
+
+	seq_printf(m, "%s=", key);
+	for (i = 0; i < nr; i++)
+		seq_printf(m, "%s%s", i ? "," : "", names[i]);
+	seq_putc(m, '\n');
+}
+
+/*
+ * The vocabulary (vocab.h), for the collector to copy into meta: every
+ * strategy with its family (name:family,...), the phases, the columns.
+ */
+static void vocab_show(struct seq_file *m)
+{
+	unsigned int i;
+
+	seq_puts(m, "families=");
+	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
+		seq_printf(m, "%s%s:%s", i ? "," : "", dmademo_strategy_names[i],
+			   dmademo_strategy_families[i]);
+	seq_putc(m, '\n');
+	list_show(m, "phases", dmademo_phase_names, DMADEMO_NR_PHASES);
+	seq_printf(m, "results_columns=%s", dmademo_results_header);
+	seq_printf(m, "summary_columns=%s", dmademo_summary_header);
+	seq_printf(m, "histogram_columns=%s", dmademo_histogram_header);
+}
+
 /* info: what the numbers depend on */
 static int info_show(struct seq_file *m, void *v)
 {
@@ -233,6 +264,7 @@ static int info_show(struct seq_file *m, void *v)
 	seq_printf(m, "max_rounds=%u\n", DMADEMO_MAX_ROUNDS);
 	if (IS_ENABLED(CONFIG_FAULT_INJECTION))
 		seq_printf(m, "fail_nth_left=%d\n", READ_ONCE(dmademo.fail_nth_left));
+	vocab_show(m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(info);

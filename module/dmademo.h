@@ -37,25 +37,6 @@
 #define DMADEMO_MAX_THREADS	1024U	/* and no more than the CPUs online */
 #define DMADEMO_MAX_DURATION_MS	86400000U	/* a day per step */
 
-/*
- * The phases of one transfer, in the order of the results columns. Each
- * runs from one timestamp to the next, so they add up to TOTAL exactly.
- */
-enum dmademo_phase {
-	DMADEMO_FILL,		/* CPU writes the source pattern */
-	DMADEMO_TO_DEV,		/* ownership to the device: map or sync */
-	DMADEMO_PREP,		/* dmaengine_prep_dma_memcpy() */
-	DMADEMO_SUBMIT,		/* dmaengine_submit() + dma_async_issue_pending() */
-	DMADEMO_WAIT,		/* end of submit to the completion callback */
-	DMADEMO_TO_CPU,		/* ownership back to the CPU: unmap or sync */
-	DMADEMO_READ,		/* CPU reads (and verifies) the destination */
-	DMADEMO_TOTAL,		/* first timestamp to last: the sum of the others */
-	DMADEMO_WAKE,		/* callback to the thread taking the transfer back */
-	DMADEMO_ALLOC,		/* per-transfer allocation (pool) */
-	DMADEMO_FREE,		/* per-transfer free (pool) */
-	DMADEMO_NR_PHASES
-};
-
 enum dmademo_state {
 	DMADEMO_IDLE,
 	DMADEMO_RUNNING,
@@ -250,7 +231,6 @@ int dmademo_mmap_init(void);
 void dmademo_mmap_exit(void);
 
 /* export.c */
-extern const char * const dmademo_phase_names[DMADEMO_NR_PHASES];
 extern const struct file_operations dmademo_results_fops;
 extern const struct file_operations dmademo_summary_fops;
 extern const struct file_operations dmademo_histogram_fops;

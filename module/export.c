@@ -16,11 +16,6 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
-const char * const dmademo_phase_names[DMADEMO_NR_PHASES] = {
-	"fill", "to_dev", "prep", "submit", "wait", "to_cpu", "read", "total",
-	"wake", "alloc", "free",
-};
-
 /*
  * results and summary print the run that was the last one when they were
  * opened: they hold a reference on it until they are closed. If ended is
@@ -74,7 +69,6 @@ static char *put_u32_back(char *end, u32 v)
 	return end;
 }
 
-#define RESULTS_HEADER	"strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu\n"
 #define RESULTS_ROW_MAX	192	/* 17 numbers of 10 digits at most, commas, newline */
 
 /* the phases that follow `ok`, appended after the first eight */
@@ -126,7 +120,7 @@ static int results_show(struct seq_file *m, void *v)
 	char row[RESULTS_ROW_MAX], *b;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, RESULTS_HEADER);
+		seq_puts(m, dmademo_results_header);
 		return 0;
 	}
 	b = results_row(res, smp, row + sizeof(row));
@@ -154,12 +148,12 @@ static void results_render(struct dmademo_result *res)
 		if (!(i & 0xffff))
 			cond_resched();
 	}
-	len += strlen(RESULTS_HEADER);
+	len += strlen(dmademo_results_header);
 	text = kvmalloc(len, GFP_KERNEL | __GFP_NOWARN);
 	if (!text)
 		return;		/* readers format row by row instead */
-	memcpy(text, RESULTS_HEADER, strlen(RESULTS_HEADER));
-	pos = strlen(RESULTS_HEADER);
+	memcpy(text, dmademo_results_header, strlen(dmademo_results_header));
+	pos = strlen(dmademo_results_header);
 	for (i = 0; i < n; i++) {
 		const struct dmademo_sample *smp = &res->samples[i];
 		const char *name = sample_strategy(res, smp);
@@ -295,7 +289,7 @@ static int summary_show(struct seq_file *m, void *v)
 	unsigned int i;
 	int p;
 
-	seq_puts(m, "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments,p999_ns,p9999_ns\n");
+	seq_puts(m, dmademo_summary_header);
 	if (!res)
 		return 0;
 	for (i = 0; i < res->nr_cells; i++) {
@@ -366,8 +360,6 @@ const struct file_operations dmademo_summary_fops = {
  * it recorded samples, histograms of its samples that verified. Each
  * position is a (cell, phase); its rows are one record.
  */
-#define HISTOGRAM_HEADER	"strategy,size,phase,lo_ns,hi_ns,count\n"
-
 struct histogram_file {
 	struct dmademo_result *res;
 	unsigned int idx;		/* the (cell, phase) being shown */
@@ -425,7 +417,7 @@ static int histogram_show(struct seq_file *m, void *v)
 	int p;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, HISTOGRAM_HEADER);
+		seq_puts(m, dmademo_histogram_header);
 		return 0;
 	}
 	idx = f->idx;

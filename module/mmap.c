@@ -317,7 +317,7 @@ static long user_sync(struct dmademo_user *u, struct dmademo_sync *sy)
 	ops = u->b->ops;
 	if (!ops->to_dev) {
 		ret = refuse(u, -EINVAL, "sync: %s buffers never change hands: they need no sync",
-			     dmademo_ukinds[u->kind].name);
+			     dmademo_kind_names[u->kind]);
 		goto out;
 	}
 	/*
@@ -377,7 +377,7 @@ static long user_xfer(struct dmademo_user *u, struct dmademo_xfer *x)
 	if (u->b->ops->to_dev && !u->dev_owns) {
 		ret = refuse(u, -EINVAL,
 			     "xfer: the CPU owns the %s buffers: DMADEMO_SYNC_TO_DEV first",
-			     dmademo_ukinds[u->kind].name);
+			     dmademo_kind_names[u->kind]);
 		goto out;
 	}
 	r.chan = dmademo.chan;
@@ -461,7 +461,7 @@ static ssize_t user_read(struct file *file, char __user *ubuf, size_t count, lof
 	spin_lock(&u->reason_lock);
 	len = scnprintf(line, sizeof(line),
 			"kind=%s size=%zu maps=%d need_sync=%d stuck=%d owner=%s error=%s\n",
-			u->b ? dmademo_ukinds[u->kind].name : "none", u->b ? u->b->len : 0,
+			u->b ? dmademo_kind_names[u->kind] : "none", u->b ? u->b->len : 0,
 			atomic_read(&u->maps), u->need_sync, u->stuck,
 			u->dev_owns ? "device" : "cpu", u->reason);
 	spin_unlock(&u->reason_lock);

@@ -11,18 +11,6 @@
 #endif
 #include "parse.h"
 
-const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES] = {
-	[DMADEMO_COHERENT]	 = "coherent",
-	[DMADEMO_POOL]		 = "pool",
-	[DMADEMO_STREAMING]	 = "streaming",
-	[DMADEMO_STREAMING_SYNC] = "streaming-sync",
-	[DMADEMO_NONCOHERENT]	 = "noncoherent",
-	[DMADEMO_CPU]		 = "cpu",
-	[DMADEMO_SG]		 = "sg",
-	[DMADEMO_SG_SYNC]	 = "sg-sync",
-	[DMADEMO_NONCONTIGUOUS]	 = "noncontiguous",
-};
-
 const char * const dmademo_fault_names[DMADEMO_NR_FAULTS] = {
 	[DMADEMO_FAULT_NONE]	   = "none",
 	[DMADEMO_FAULT_CORRUPT]	   = "corrupt",

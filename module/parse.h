@@ -14,19 +14,7 @@
 #else
 #include "kshim.h"
 #endif
-
-enum dmademo_strategy {
-	DMADEMO_COHERENT,
-	DMADEMO_POOL,
-	DMADEMO_STREAMING,
-	DMADEMO_STREAMING_SYNC,
-	DMADEMO_NONCOHERENT,
-	DMADEMO_CPU,
-	DMADEMO_SG,
-	DMADEMO_SG_SYNC,
-	DMADEMO_NONCONTIGUOUS,
-	DMADEMO_NR_STRATEGIES
-};
+#include "vocab.h"
 
 enum dmademo_fault {
 	DMADEMO_FAULT_NONE,
@@ -67,7 +55,6 @@ enum dmademo_record {
 #define DMADEMO_MAX_SIZES	32
 #define DMADEMO_MAX_SIZE	(64U << 20)	/* bytes per buffer */
 
-extern const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES];
 extern const char * const dmademo_fault_names[DMADEMO_NR_FAULTS];
 extern const char * const dmademo_completion_names[DMADEMO_NR_COMPLETIONS];
 extern const char * const dmademo_direction_names[DMADEMO_NR_DIRECTIONS];

@@ -98,7 +98,6 @@ void dmademo_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s);
 
 /* ubuf.c: the kinds of buffer /dev/dmademo maps to user space */
 struct dmademo_ukind {
-	const char *name;
 	struct dmademo_ops ops;
 	int (*mmap)(struct dmademo_bufs *b, struct vm_area_struct *vma,
 		    void *cpu, dma_addr_t dma);

@@ -149,7 +149,6 @@ static int cached_mmap(struct dmademo_bufs *b, struct vm_area_struct *vma,
 
 const struct dmademo_ukind dmademo_ukinds[DMADEMO_NR_KINDS] = {
 	[DMADEMO_KIND_COHERENT] = {
-		.name = "coherent",
 		.ops = {
 			.alloc_what = "dma_alloc_coherent",
 			.alloc = coherent_alloc,
@@ -158,7 +157,6 @@ const struct dmademo_ukind dmademo_ukinds[DMADEMO_NR_KINDS] = {
 		.mmap = coherent_mmap,
 	},
 	[DMADEMO_KIND_WC] = {
-		.name = "wc",
 		.ops = {
 			.alloc_what = "dma_alloc_wc",
 			.alloc = wc_alloc,
@@ -167,7 +165,6 @@ const struct dmademo_ukind dmademo_ukinds[DMADEMO_NR_KINDS] = {
 		.mmap = wc_mmap,
 	},
 	[DMADEMO_KIND_CACHED] = {
-		.name = "cached",
 		.ops = {
 			.alloc_what = "dma_alloc_pages",
 			.alloc = cached_alloc,

@@ -283,9 +283,23 @@ def join_label(parts, map_only):
     return ", ".join(parts)
 
 
-def order_strategies(names):
-    known = [s for s in STRATEGY_STYLE if s in names]
-    return known + sorted(n for n in names if n not in STRATEGY_STYLE)
+def families(meta):
+    """{strategy: family}, in the order meta names them: families=name:family,... from the
+    module's info (module/vocab.c), and user_families= from dmademo-mmap's meta for
+    dmademo-run --user. A folder from before dmademo 1.2 names none."""
+    fams = {}
+    for key in ("families", "user_families"):
+        for pair in meta.get(key, "").split(","):
+            name, sep, fam = pair.partition(":")
+            if sep and name and fam:
+                fams[name] = fam
+    return fams
+
+
+def order_strategies(names, order=()):
+    """names in the order meta lists them (the module's), then any others by name."""
+    known = [s for s in dict.fromkeys(order) if s in names]
+    return known + sorted(n for n in names if n not in known)
 
 
 class Dataset:
@@ -347,8 +361,9 @@ class Dataset:
         self.placements = {w for k, v in self.placed.items() if k[0] != "cpu"
                            for w in ("same", "cross") if v[w]}
 
+        self.families = families(self.meta)
         self.strategies = order_strategies({k[0] for k in self.summary} |
-                                           {k[0] for k in self.samples})
+                                           {k[0] for k in self.samples}, self.families)
         self.sizes = sorted({k[1] for k in self.summary} | {k[1] for k in self.samples})
         self.overhead = 0.0
         try:

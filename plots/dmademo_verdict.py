@@ -54,21 +54,15 @@ CAUSES_MAP_ONLY = [
 ]
 
 
-def family(strategy):
-    """(group, family) of a strategy, or None (cpu, unknown names)."""
-    if strategy.endswith("-mmap") or strategy.endswith("-mmap-byte"):
-        group = "user-byte" if strategy.endswith("-byte") else "user"
-        base = strategy.split("-mmap")[0]
-        if base in ("coherent", "wc"):
-            return group, "uncached"
-        if base == "cached":
-            return group, "cached"
-        return None
-    if strategy in ("coherent", "pool"):
-        return "kernel", "coherent"
-    if strategy == "cpu":
-        return None
-    return "kernel", "streaming"
+def family(d, strategy):
+    """(group, family) of a strategy, from the folder's meta (dmademo_data.families), or None
+    (cpu, names meta does not give). A user-space strategy's byte loop ("-byte", the tool's
+    naming) puts it in the group of byte loops."""
+    f = d.families.get(strategy)
+    for gname, _, fams in GROUPS:
+        if f in fams and gname.endswith("-byte") == strategy.endswith("-byte"):
+            return gname, f
+    return None
 
 
 def _thin(v):
@@ -115,7 +109,7 @@ def _cause(d, loser, winner, size):
 def _group(d, gname, fams, rng):
     cells = {}
     for (s, z), v in d.samples.items():
-        f = family(s)
+        f = family(d, s)
         if f and f[0] == gname and len(v) >= 2:
             cells.setdefault(z, {})[s] = v
     sizes = []
@@ -132,7 +126,7 @@ def _group(d, gname, fams, rng):
                "others": others, "winner": None}
         best = {}
         for s in order:                                 # the fastest of each family
-            best.setdefault(family(s)[1], s)
+            best.setdefault(family(d, s)[1], s)
         if all(f in best for f in fams):
             a, b = best[fams[0]], best[fams[1]]
             r, lo, hi = ratio_ci(c[b], c[a], rng)       # > 1: the first family is faster
@@ -181,12 +175,13 @@ class _Stratum:
         self.samples = {k: sorted(v[where]) for k, v in d.placed.items() if v[where]}
         self.map_only = d.map_only
         self.stat = d.stat
+        self.families = d.families
 
 
 def _placement(d):
     """Where the compared transfers saw their completion: same, cross, mixed or unknown."""
-    same = sum(len(v["same"]) for k, v in d.placed.items() if family(k[0]))
-    cross = sum(len(v["cross"]) for k, v in d.placed.items() if family(k[0]))
+    same = sum(len(v["same"]) for k, v in d.placed.items() if family(d, k[0]))
+    cross = sum(len(v["cross"]) for k, v in d.placed.items() if family(d, k[0]))
     kind = "unknown" if not same + cross else "same" if not cross else \
         "cross" if not same else "mixed"
     return {"kind": kind, "same": same, "cross": cross,
@@ -206,13 +201,14 @@ def verdict(datasets):
              "kernel": m.get("kernel", ""), "channel": m.get("channel", ""),
              "dma_coherent": m.get("dma_coherent", ""), "touch": m.get("touch", "1"),
              "emulator": m.get("emulator", ""), "rounds": m.get("rounds", "1") or "1",
-             "failed": d.failed, "groups": {}, "map_only": d.map_only}
+             "failed": d.failed, "groups": {}, "map_only": d.map_only,
+             "families": sorted(set(d.families.values()))}
         if d.map_only:
             f.update({"bound_device": m.get("bound_device", ""), "dma_path": m.get("dma_path", ""),
                       "iommu_domain": m.get("iommu_domain", ""), "channel": ""})
         f["placement"] = _placement(d)
         for gname, title, fams in GROUPS:
-            seen = {w for k, v in d.placed.items() if family(k[0]) and family(k[0])[0] == gname
+            seen = {w for k, v in d.placed.items() if (family(d, k[0]) or ("",))[0] == gname
                     for w in ("same", "cross") if v[w]}
             if len(seen) < 2:
                 strata = [(gname, title, d)]
@@ -302,7 +298,10 @@ def text(v):
                             PLACEMENTS["cross"], len(p["mixed_cells"])))
         if f["failed"]:
             lines.append("  %d transfers failed to verify and are left out." % f["failed"])
-        if not f["groups"]:
+        if not f["families"]:
+            lines.append("  meta names no strategy families (families=, in the module's info "
+                         "since dmademo 1.2), so there is nothing to compare")
+        elif not f["groups"]:
             lines.append("  no two strategies to compare")
         for gname, g in f["groups"].items():
             a, b = g["families"]

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of module/parse.c, module/stats.c and module/hist.c, built in user space
+ * Unit tests of module/parse.c, vocab.c, stats.c and hist.c, built in user space
  * against tests/host/kshim.h. Table-driven; prints TAP and a final
  * "N passed, N failed" line; exits non-zero on any failure.
  */
@@ -10,6 +10,7 @@
 #include "hist.h"
 #include "parse.h"
 #include "stats.h"
+#include "vocab.h"
 
 static int passed, failed;
 
@@ -242,6 +243,90 @@ static void test_names(void)
 	   "parse_name '%s' refused", "stop\n\n");
 	ok(dmademo_parse_name("", cmds, 2, &idx, &why) == -EINVAL,
 	   "parse_name '%s' refused", "");
+}
+
+/* the vocabulary */
+
+/* the n-th (from 0) comma-separated column of a header line, into buf */
+static const char *column(const char *hdr, unsigned int n, char *buf, size_t len)
+{
+	size_t l;
+
+	while (n-- && hdr)
+		hdr = strchr(hdr, ',') ? strchr(hdr, ',') + 1 : NULL;
+	if (!hdr)
+		return "";
+	l = strcspn(hdr, ",\n");
+	snprintf(buf, len, "%.*s", (int)(l < len ? l : len - 1), hdr);
+	return buf;
+}
+
+/* a header is one line of unique, non-empty [a-z0-9_] names */
+static bool header_sane(const char *hdr)
+{
+	char a[32], b[32];
+	unsigned int i, j, n = 1;
+	size_t l = strlen(hdr);
+
+	if (!l || hdr[l - 1] != '\n' || strspn(hdr, "abcdefghijklmnopqrstuvwxyz0123456789_,") != l - 1)
+		return false;
+	for (i = 0; i < l; i++)
+		n += hdr[i] == ',';
+	for (i = 0; i < n; i++) {
+		if (!*column(hdr, i, a, sizeof(a)))
+			return false;
+		for (j = i + 1; j < n; j++)
+			if (!strcmp(a, column(hdr, j, b, sizeof(b))))
+				return false;
+	}
+	return true;
+}
+
+static bool names_sane(const char * const *names, unsigned int nr)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < nr; i++) {
+		if (!names[i] || !*names[i])
+			return false;
+		for (j = 0; j < i; j++)
+			if (!strcmp(names[i], names[j]))
+				return false;
+	}
+	return true;
+}
+
+static void test_vocab(void)
+{
+	char col[32], want[32];
+	unsigned int i, bad = 0;
+
+	ok(names_sane(dmademo_strategy_names, DMADEMO_NR_STRATEGIES),
+	   "vocab: every strategy has a name, each its own%s", "");
+	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
+		bad += !dmademo_strategy_families[i] || !*dmademo_strategy_families[i];
+	ok(!bad, "vocab: every strategy has a family%s", "");
+	ok(names_sane(dmademo_phase_names, DMADEMO_NR_PHASES),
+	   "vocab: every phase has a name, each its own%s", "");
+	ok(names_sane(dmademo_kind_names, DMADEMO_NR_KIND_NAMES) &&
+	   dmademo_kind_families[DMADEMO_NR_KIND_NAMES - 1],
+	   "vocab: every user-space kind has a name and a family%s", "");
+	ok(header_sane(dmademo_results_header), "vocab: the results header is one line of unique names%s", "");
+	ok(header_sane(dmademo_summary_header), "vocab: the summary header is one line of unique names%s", "");
+	ok(header_sane(dmademo_histogram_header),
+	   "vocab: the histogram header is one line of unique names%s", "");
+	/* what export.c and mmap-out.c write: the phases up to total, ok, then the rest */
+	for (i = 0, bad = 0; i < DMADEMO_NR_PHASES; i++) {
+		snprintf(want, sizeof(want), "%s_ns", dmademo_phase_names[i]);
+		bad += !!strcmp(column(dmademo_results_header, 3 + i + (i > DMADEMO_TOTAL),
+				       col, sizeof(col)), want);
+	}
+	bad += !!strcmp(column(dmademo_results_header, 3 + DMADEMO_TOTAL + 1, col, sizeof(col)), "ok");
+	ok(!bad, "vocab: results has a column <phase>_ns per phase, in the enum's order%s", "");
+	ok(!strncmp(dmademo_summary_header, "strategy,size,phase,", 20) &&
+	   !strncmp(dmademo_histogram_header, "strategy,size,phase,", 20) &&
+	   !strncmp(dmademo_results_header, "strategy,size,", 14),
+	   "vocab: every file starts with its key columns%s", "");
 }
 
 /* statistics */
@@ -563,6 +648,7 @@ int main(void)
 	test_sizes_count();
 	test_strategies();
 	test_names();
+	test_vocab();
 	test_stats();
 	test_percentile_large();
 	test_percentile_patterns();
