@@ -34,7 +34,8 @@ all: modules
 
 modules:
 	@test -d $(KDIR) || { echo "dmademo: no kernel build folder at $(KDIR):" \
-		"install the headers for this kernel (Raspberry Pi OS: raspberrypi-kernel-headers," \
+		"install the headers for this kernel (Raspberry Pi OS: linux-headers-rpi-v8," \
+		"-rpi-2712, -rpi-v7, -rpi-v7l or -rpi-v6, as uname -r ends;" \
 		"Debian: linux-headers-$$(uname -r)) or pass KDIR=" >&2; exit 2; }
 	$(MAKE) $(KBUILD_ARGS) modules
 
