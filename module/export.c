@@ -384,24 +384,30 @@ static void *histogram_next(struct seq_file *m, void *v, loff_t *pos)
 	return histogram_start(m, pos);
 }
 
-/* the histogram of phase p of cell c, from the samples that verified */
+/*
+ * The histogram of phase p of cell c, from the samples that verified: each
+ * run of them counted in one pass, as the run's own histograms are.
+ */
 static void histogram_of_samples(const struct dmademo_result *res, unsigned int ci, int p,
 				 struct dmademo_hist *h)
 {
+	const unsigned int stride = sizeof(struct dmademo_sample) / sizeof(u32);
 	unsigned int i;
-	u32 j;
+	u32 j, k;
 
+	BUILD_BUG_ON(sizeof(struct dmademo_sample) % sizeof(u32));
 	dmademo_hist_init(h);
 	for (i = 0; i < res->nr_steps; i++) {
 		const struct dmademo_step *st = &res->steps[i];
+		const struct dmademo_sample *smp = &res->samples[st->first];
 
 		if (st->cell != ci)
 			continue;
-		for (j = 0; j < st->n; j++) {
-			const struct dmademo_sample *smp = &res->samples[st->first + j];
-
-			if (smp->ok)
-				dmademo_hist_add(h, smp->ns[p]);
+		for (j = 0; j < st->n; j = k + 1) {
+			for (k = j; k < st->n && smp[k].ok; k++)
+				;
+			if (k > j)
+				dmademo_hist_add_many(h, &smp[j].ns[p], k - j, stride);
 		}
 	}
 }
