@@ -11,7 +11,7 @@
 #include "vocab.h"
 #include "uapi.h"
 
-static_assert(DMADEMO_NR_KIND_NAMES == DMADEMO_NR_KINDS);
+static_assert(DMADEMO_NR_KIND_NAMES == DMADEMO_NR_KINDS, "uapi.h and vocab.h: the same kinds");
 
 const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES] = {
 	[DMADEMO_COHERENT]	 = "coherent",
