@@ -79,6 +79,6 @@ TOOLS_OUT ?= build
 
 tools:
 	@mkdir -p $(TOOLS_OUT)
-	$(TOOLS_CC) -std=gnu11 $(TOOLS_CFLAGS) -Imodule -Itests/host -o $(TOOLS_OUT)/dmademo-mmap \
+	$(TOOLS_CC) -std=gnu11 $(TOOLS_CFLAGS) -Imodule -Ibench -o $(TOOLS_OUT)/dmademo-mmap \
 		bench/dmademo-mmap.c bench/mmap-out.c module/parse.c module/vocab.c module/stats.c -lm $(TOOLS_STATIC) \
 		$(TOOLS_LDFLAGS)

@@ -373,7 +373,8 @@ static void usage(void)
 	       "      --cpu N|any        run on CPU N (sched_setaffinity), or where the\n"
 	       "                         scheduler puts it (default any)\n"
 	       "  -q, --quiet            no progress and no table\n"
-	       "  -h, --help             this text\n\n"
+	       "  -h, --help             this text\n"
+	       "      --version          " PROG " and dmademo's version\n\n"
 	       "Exit status: 0 success, 1 a request failed or a round trip did not verify,\n"
 	       "2 bad usage.\n");
 }
@@ -391,6 +392,7 @@ static void parse_args(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "cpu", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -418,6 +420,7 @@ static void parse_args(int argc, char **argv)
 			opt.cpu = optarg;
 			break;
 		case 'h': usage(); exit(0);
+		case 'V': printf(PROG " " VERSION "\n"); exit(0);
 		case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
 		default:
 			if (optopt)

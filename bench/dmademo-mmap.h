@@ -12,9 +12,10 @@
 #include "stats.h"
 #include "uapi.h"
 #include "vocab.h"
+#include "version.h"	/* DMADEMO_VERSION */
 
 #define PROG		"dmademo-mmap"
-#define VERSION		"1.1.0"
+#define VERSION		DMADEMO_VERSION
 #define MAX_SIZES	DMADEMO_MAX_SIZES
 #define NR_ACCESS	2	/* word, byte */
 #define NR_STRATEGIES	(DMADEMO_NR_KINDS * NR_ACCESS)

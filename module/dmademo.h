@@ -25,8 +25,8 @@
 #include "hist.h"
 #include "parse.h"
 #include "stats.h"
+#include "version.h"
 
-#define DMADEMO_VERSION		"1.1.0"
 #define DMADEMO_MAX_ITERATIONS	1000000U
 #define DMADEMO_MAX_SAMPLES	2000000U	/* per run: 104 MB of samples */
 #define DMADEMO_MAX_ROUNDS	1000U

@@ -8,7 +8,7 @@
  * true one (the bucket's middle). Count, min, max, sum and the sum of
  * squares are kept exactly, so mean and standard deviation are exact.
  *
- * Plain C: builds into the module and, with tests/host/kshim.h, into the
+ * Plain C: builds into the module and, with bench/kshim.h, into the
  * host unit tests and fuzzers.
  */
 #ifndef DMADEMO_HIST_H

@@ -3,7 +3,7 @@
  * Parsing of the values written to dmademo's debugfs knobs.
  *
  * Plain C on top of the kernel's kstrto*() helpers: the same file builds
- * into the module and, with tests/host/kshim.h standing in for the kernel
+ * into the module and, with bench/kshim.h standing in for the kernel
  * headers, into the host unit tests and fuzzers.
  */
 #ifndef DMADEMO_PARSE_H

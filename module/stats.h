@@ -2,7 +2,7 @@
 /*
  * Order statistics of one phase of one benchmark step.
  *
- * Plain C: builds into the module and, with tests/host/kshim.h, into the
+ * Plain C: builds into the module and, with bench/kshim.h, into the
  * host unit tests and fuzzers.
  */
 #ifndef DMADEMO_STATS_H

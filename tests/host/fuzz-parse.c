@@ -11,7 +11,7 @@
  * sysfs_streq(), match_string()), errno included.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *         -Itests/host -Imodule module/parse.c tests/host/fuzz-parse.c
+ *         -Ibench -Imodule module/parse.c tests/host/fuzz-parse.c
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -15,7 +15,7 @@
  * and dmademo_mbps_x100() within the module's limits.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *         -Itests/host -Imodule module/stats.c module/hist.c tests/host/fuzz-stats.c -lm
+ *         -Ibench -Imodule module/stats.c module/hist.c tests/host/fuzz-stats.c -lm
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of module/parse.c, vocab.c, stats.c and hist.c, built in user space
- * against tests/host/kshim.h. Table-driven; prints TAP and a final
+ * against bench/kshim.h. Table-driven; prints TAP and a final
  * "N passed, N failed" line; exits non-zero on any failure.
  */
 #include <stdio.h>

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The few kernel helpers that module/parse.c, stats.c and hist.c use, for
- * building those files in user space (unit tests, fuzzers). Each one keeps
+ * building those files in user space: into dmademo-mmap (make tools, the
+ * Debian package) and into the host unit tests and fuzzers. Each one keeps
  * the kernel's semantics, including its error codes.
  */
 #ifndef DMADEMO_KSHIM_H
