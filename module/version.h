@@ -8,6 +8,6 @@
 #ifndef DMADEMO_VERSION_H
 #define DMADEMO_VERSION_H
 
-#define DMADEMO_VERSION		"1.1.0"
+#define DMADEMO_VERSION		"1.2.0"
 
 #endif /* DMADEMO_VERSION_H */
