@@ -222,6 +222,7 @@ static void vocab_show(struct seq_file *m)
 		seq_printf(m, "%s%s:%s", i ? "," : "", dmademo_strategy_names[i],
 			   dmademo_strategy_families[i]);
 	seq_putc(m, '\n');
+	list_show(m, "engines", dmademo_engine_names, DMADEMO_NR_ENGINES);
 	list_show(m, "phases", dmademo_phase_names, DMADEMO_NR_PHASES);
 	seq_printf(m, "results_columns=%s", dmademo_results_header);
 	seq_printf(m, "summary_columns=%s", dmademo_summary_header);

@@ -233,7 +233,7 @@ static int cpu_finish(struct dmademo_run *r, struct dmademo_slot *s, u64 *t,
 }
 
 static const struct dmademo_engine engine_irq = {
-	.name = "irq",
+	.id = DMADEMO_ENGINE_IRQ,
 	.dma = true,
 	.max_depth = DMADEMO_MAX_DEPTH,
 	.start = irq_start,
@@ -241,7 +241,7 @@ static const struct dmademo_engine engine_irq = {
 };
 
 static const struct dmademo_engine engine_poll = {
-	.name = "poll",
+	.id = DMADEMO_ENGINE_POLL,
 	.dma = true,
 	.max_depth = DMADEMO_MAX_DEPTH,
 	.start = poll_start,
@@ -249,7 +249,7 @@ static const struct dmademo_engine engine_poll = {
 };
 
 static const struct dmademo_engine engine_cpu = {
-	.name = "cpu",
+	.id = DMADEMO_ENGINE_CPU,
 	.max_depth = 1,
 	.start = cpu_start,
 	.finish = cpu_finish,
@@ -275,7 +275,7 @@ static int none_finish(struct dmademo_run *r, struct dmademo_slot *s, u64 *t,
 }
 
 static const struct dmademo_engine engine_none = {
-	.name = "none",
+	.id = DMADEMO_ENGINE_NONE,
 	.no_transfer = true,
 	.max_depth = 1,
 	.start = none_start,

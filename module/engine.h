@@ -54,7 +54,7 @@ int dmademo_loop_run(struct dmademo_loop *l);
 bool dmademo_should_stop(void);
 
 struct dmademo_engine {
-	const char *name;
+	enum dmademo_engine_id id;	/* its name: dmademo_engine_names[] */
 	bool dma;			/* uses the channel */
 	bool no_transfer;		/* the CPU fills the destination; no verifying */
 	unsigned int max_depth;

@@ -56,6 +56,13 @@ const char * const dmademo_phase_names[DMADEMO_NR_PHASES] = {
 	[DMADEMO_FREE]	 = "free",
 };
 
+const char * const dmademo_engine_names[DMADEMO_NR_ENGINES] = {
+	[DMADEMO_ENGINE_IRQ]	= "irq",
+	[DMADEMO_ENGINE_POLL]	= "poll",
+	[DMADEMO_ENGINE_CPU]	= "cpu",
+	[DMADEMO_ENGINE_NONE]	= "none",
+};
+
 /* /dev/dmademo's kinds; in user space "uncached" is compared with "cached" */
 const char * const dmademo_kind_names[DMADEMO_NR_KIND_NAMES] = {
 	[DMADEMO_KIND_COHERENT]	= "coherent",

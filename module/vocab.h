@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * dmademo's vocabulary, defined once: the strategies and their families,
- * the phases of a transfer, the families of the user-space buffers' kinds,
+ * the engines, the phases of a transfer, the families of the user-space buffers' kinds,
  * and the header lines of the three CSV files (results, summary, histogram).
  * The enums are here and their names in vocab.c, side by side; the module,
  * the user-space tool and the host tests build from these two files. The
@@ -48,12 +48,22 @@ enum dmademo_phase {
 	DMADEMO_NR_PHASES
 };
 
+/* Who moves the bytes (engine.c) */
+enum dmademo_engine_id {
+	DMADEMO_ENGINE_IRQ,	/* dmaengine memcpy, the completion's interrupt */
+	DMADEMO_ENGINE_POLL,	/* dmaengine memcpy, dmaengine_tx_status() polled */
+	DMADEMO_ENGINE_CPU,	/* memcpy() by the CPU */
+	DMADEMO_ENGINE_NONE,	/* map-only: a bound device, nothing transfers */
+	DMADEMO_NR_ENGINES
+};
+
 /* the number of user-space buffer kinds (enum dmademo_kind in uapi.h) */
 #define DMADEMO_NR_KIND_NAMES	3
 
 extern const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES];
 extern const char * const dmademo_strategy_families[DMADEMO_NR_STRATEGIES];
 extern const char * const dmademo_phase_names[DMADEMO_NR_PHASES];
+extern const char * const dmademo_engine_names[DMADEMO_NR_ENGINES];
 extern const char * const dmademo_kind_names[DMADEMO_NR_KIND_NAMES];
 extern const char * const dmademo_kind_families[DMADEMO_NR_KIND_NAMES];
 

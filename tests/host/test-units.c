@@ -306,6 +306,8 @@ static void test_vocab(void)
 	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
 		bad += !dmademo_strategy_families[i] || !*dmademo_strategy_families[i];
 	ok(!bad, "vocab: every strategy has a family%s", "");
+	ok(names_sane(dmademo_engine_names, DMADEMO_NR_ENGINES),
+	   "vocab: every engine has a name, each its own%s", "");
 	ok(names_sane(dmademo_phase_names, DMADEMO_NR_PHASES),
 	   "vocab: every phase has a name, each its own%s", "");
 	ok(names_sane(dmademo_kind_names, DMADEMO_NR_KIND_NAMES) &&

@@ -29,6 +29,7 @@ def _load():
     return {
         "strategies": table("dmademo_strategy_names"),
         "families": table("dmademo_strategy_families"),
+        "engines": table("dmademo_engine_names"),
         "phases": table("dmademo_phase_names"),
         "kinds": table("dmademo_kind_names"),
         "kind_families": table("dmademo_kind_families"),
@@ -49,7 +50,7 @@ def meta_lines():
     """What the module's info says of its vocabulary (module/device.c vocab_show())."""
     return "families=%s\n" % ",".join("%s:%s" % sf for sf in zip(STRATEGIES, FAMILIES)) + \
         "".join("%s=%s\n" % (k, ",".join(V[k])) for k in
-                ("phases", "results_columns", "summary_columns", "histogram_columns"))
+                ("engines", "phases", "results_columns", "summary_columns", "histogram_columns"))
 
 
 if __name__ == "__main__":
