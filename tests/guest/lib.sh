@@ -138,3 +138,11 @@ csv_checks() {
 	is "mbps_p50 = size / p50 for total rows" "$(awk -F, 'NR > 1 && $3 == "total" {
 		w = $2 * 1000 / $6; if ($12 < w - 0.01 || $12 > w + 0.01) bad++ } END { print bad + 0 }' "$_s")" 0
 }
+
+# The module's strategies, comma-separated in its order, from the families= line of its
+# info (module/vocab.c); strategies FAMILY: those of every other family (strategies cpu:
+# the DMA ones). The module must be loaded.
+strategies() {
+	sed -n 's/^families=//p' "$D/info" | tr , '\n' |
+		awk -F: -v not="${1:-}" '$2 != not { printf "%s%s", n++ ? "," : "", $1 } END { print "" }'
+}

@@ -67,7 +67,7 @@ set_knobs threads=1
 
 # ---------------------------------------------------------------- the sweep
 MASK0=$(info dma_mask_bits)
-ALL=coherent,pool,streaming,streaming-sync,noncoherent,sg,sg-sync,noncontiguous
+ALL=$(strategies cpu)	# the DMA strategies
 ITER=8
 set_knobs strategy=$ALL,cpu sizes=64,4K,64K iterations=$ITER warmup=1 dma_bits=64 shuffle=0
 st=$(run_wait)
