@@ -165,6 +165,7 @@ if [ ! -d "$FS" ] || [ ! -d "$FP" ] || [ ! -w "$NTH" ]; then
 else
 	: > "$T/counts"
 	check "module loads" load
+	RESULTS_HDR=$(columns results) SUMMARY_HDR=$(columns summary)
 	attr_setup "$FS"
 	attr_setup "$FP"
 	set_knobs verify=1 touch=1 iterations=1 warmup=0 sizes=4K depth=2 rounds=1 timeout_ms=2000

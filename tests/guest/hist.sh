@@ -28,7 +28,6 @@ HIST_ITER=${HIST_ITER:-2000}		# transfers per cell, the same transfers both ways
 if dbg_active; then
 	HIST_BIG=${HIST_BIG_DEBUG:-200000} HIST_MS=800 HIST_ITER=300
 fi
-HIST_HDR=strategy,size,phase,lo_ns,hi_ns,count
 T=/tmp/hist
 mkdir -p "$T"
 
@@ -82,7 +81,7 @@ is "a run recording samples completes" "${st%% *}" state=done
 mkdir -p "$T/samples"
 cat "$D/summary" > "$T/samples/summary.csv"
 cat "$D/histogram" > "$T/samples/histogram.csv"
-is "histogram header" "$(head -1 "$T/samples/histogram.csv")" "$HIST_HDR"
+is "histogram header" "$(head -1 "$T/samples/histogram.csv")" "$(columns histogram)"
 is "histogram rows: every bucket within 1/64 of its values, lo < hi, count > 0" "$(awk -F, 'NR > 1 &&
 	!($5 > $4 && $6 > 0 && ($5 - $4 == 1 || ($5 - $4) * 64 <= $4))' "$T/samples/histogram.csv" | wc -l)" 0
 bad=$(hist_vs_summary "$T/samples" 0.0079)

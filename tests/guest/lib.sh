@@ -7,6 +7,8 @@
 #   run_wait                        start a run, wait for it, print the status line
 #                                   without its seed= (random unless set)
 #   iter_gaps FILE                  cells of a results file whose iter is not 0..n-1, each once
+#   columns NAME                    the module's header of NAME (results, summary, histogram)
+#                                   as its info shows it (module/vocab.c): loaded modules only
 #   csv_checks DIR ITER CELLS       the schema's checks on DIR/results.csv and summary.csv,
 #                                   whoever wrote them (the module or bench/dmademo-mmap)
 
@@ -86,8 +88,7 @@ run_wait() {
 
 status_field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" "$D/status"; }
 
-RESULTS_HDR=strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu
-SUMMARY_HDR=strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments,p999_ns,p9999_ns
+columns() { sed -n "s/^$1_columns=//p" "$D/info"; }
 PHASES="fill to_dev prep submit wait to_cpu read total wake alloc free "
 
 # rows whose phases do not add up to total_ns exactly
@@ -107,7 +108,7 @@ iter_gaps() {
 csv_checks() {
 	_r=$1/results.csv
 	_s=$1/rows.csv
-	is "results header" "$(head -1 "$_r")" "$RESULTS_HDR"
+	is "results header" "$(head -1 "$_r")" "$(columns results)"
 	is "results rows: $3 cells x $2" "$(tail -n +2 "$_r" | wc -l)" $(($3 * $2))
 	is "every (strategy,size) has iter 0..$(($2 - 1)) once" "$(awk -F, -v n="$2" 'NR > 1 {
 		seen[$1","$2","$3]++; steps[$1","$2] = 1 }
@@ -115,7 +116,7 @@ csv_checks() {
 	is "every transfer completed and verified (ok=1)" "$(awk -F, 'NR > 1 && $12 != 1' "$_r" | wc -l)" 0
 	is "the phases add up to total_ns exactly, every row" "$(bad_sums "$_r")" 0
 
-	is "summary header" "$(head -1 "$1/summary.csv")" "$SUMMARY_HDR"
+	is "summary header" "$(head -1 "$1/summary.csv")" "$(columns summary)"
 	grep -v '^#' "$1/summary.csv" > "$_s"
 	is "summary rows: $3 cells x 11 phases" "$(tail -n +2 "$_s" | wc -l)" $(($3 * 11))
 	is "summary phases in order per cell" "$(awk -F, -v want="$PHASES" 'NR > 1 { p = p $3 " " }
