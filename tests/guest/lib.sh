@@ -10,6 +10,7 @@
 #   columns NAME                    the module's header of NAME (results, summary, histogram)
 #                                   as its info shows it (module/vocab.c): loaded modules only
 #   phases                          the module's phases, comma-separated, from its info
+#   nphases                         how many
 #   awk -F, "$COLS"'...col("p50_ns")...' FILE...
 #                                   awk reading a CSV's columns by its header's names
 #   csv_checks DIR ITER CELLS       the schema's checks on DIR/results.csv and summary.csv,
@@ -93,6 +94,7 @@ status_field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" "$D/status"; }
 
 columns() { sed -n "s/^$1_columns=//p" "$D/info"; }
 phases() { sed -n 's/^phases=//p' "$D/info"; }
+nphases() { phases | tr , '\n' | wc -l; }
 
 # Awk code that reads a CSV's columns by the names in its header, never by position:
 # col("p50_ns") is that field of the row. Each file's header is the first line of it that
@@ -141,7 +143,7 @@ csv_checks() {
 	is "summary header" "$(head -1 "$1/summary.csv")" "$(columns summary)"
 	grep -v '^#' "$1/summary.csv" > "$_s"
 	_ph=$(phases)
-	_np=$(echo "$_ph" | tr , '\n' | wc -l)
+	_np=$(nphases)
 	is "summary rows: $3 cells x $_np phases" "$(tail -n +2 "$_s" | wc -l)" $(($3 * _np))
 	is "summary phases in order per cell" "$(awk -F, -v want="$(echo "$_ph" | tr , ' ') " -v np="$_np" "$COLS"'
 		NR > 1 { p = p col("phase") " " }
