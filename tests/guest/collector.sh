@@ -236,8 +236,8 @@ if [ -n "$BD" ]; then
 	# relative to the CPU's own 4 KiB fill in the same cell: the debug kernel's loop alone
 	# takes 4 us and fills in 14, a plain kernel 0.2 and 3.7
 	check "--bind: wait is only the loop's passage: its p50 under half the fill's in both cells" \
-		[ "$(awk -F, "$COLS"'col("phase") == "fill" { f[col("strategy")] = col("p50_ns") }
-			col("phase") == "wait" { w[col("strategy")] = col("p50_ns") }
+		[ "$(awk -F, "$COLS"'col("phase") == "fill" { f[col("strategy")] = col("p50_ns") + 0 }
+			col("phase") == "wait" { w[col("strategy")] = col("p50_ns") + 0 }
 			END { for (s in w) if (s in f && 2 * w[s] < f[s]) ok++; print ok + 0 }' "$r/summary.csv")" = 2 ]
 	check "--bind: summary n = 5 x $TH" [ "$(rows "$r/summary.csv" 'col("strategy") ~ /^(streaming|coherent)$/ &&
 		col("size") == 4096 && col("phase") == "total" && col("n") == '$((5 * NT)))" = 2 ]

@@ -49,7 +49,7 @@ set_knobs record=samples duration_ms=0 || return
 hist_pct() {
 	awk -F, -v s="$2" -v z="$3" -v ph="$4" -v p="$5" -v lo="$6" -v hi="$7" "$COLS"'
 		col("strategy") == s && col("size") == z && col("phase") == ph {
-			n++; l[n] = col("lo_ns"); h[n] = col("hi_ns"); c[n] = col("count"); tot += c[n] }
+			n++; l[n] = col("lo_ns") + 0; h[n] = col("hi_ns") + 0; c[n] = col("count") + 0; tot += c[n] }
 		END {
 			r = int((tot * p + 9999) / 10000); if (r < 1) r = 1
 			for (i = 1; i <= n; i++) { seen += c[i]; if (seen >= r) break }
@@ -89,7 +89,7 @@ cat "$D/summary" > "$T/samples/summary.csv"
 cat "$D/histogram" > "$T/samples/histogram.csv"
 is "histogram header" "$(head -1 "$T/samples/histogram.csv")" "$(columns histogram)"
 is "histogram rows: every bucket within 1/64 of its values, lo < hi, count > 0" "$(awk -F, "$COLS"'NR > 1 {
-	lo = col("lo_ns"); hi = col("hi_ns") } NR > 1 &&
+	lo = col("lo_ns") + 0; hi = col("hi_ns") + 0 } NR > 1 &&
 	!(hi > lo && col("count") > 0 && (hi - lo == 1 || (hi - lo) * 64 <= lo))' "$T/samples/histogram.csv" | wc -l)" 0
 bad=$(hist_vs_summary "$T/samples" 0.0079)
 is "recording samples: the histogram of the same transfers gives every p50, p90, p99 within 1/128" "$bad" ""

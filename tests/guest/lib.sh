@@ -101,6 +101,8 @@ nphases() { phases | tr , '\n' | wc -l; }
 # is not a '#' comment; the prelude takes it in (so `NR > 1` and `NR == FNR` programs work
 # as before) and goes to the next line. A name not in the header is no silent "": col()
 # prints "no column NAME" once, and awk exits 2 before the program's own END runs.
+# col() gives the field as $N would, but busybox awk compares a variable or array element
+# holding it as a string ("64" > "1024"): add 0 to keep a number (last = col("size") + 0).
 # shellcheck disable=SC2016 # awk code, expanded by awk
 COLS='function col(n) {
 		if (n in _ci) return $(_ci[n])
@@ -157,7 +159,7 @@ csv_checks() {
 	is "mean within min..max" "$(awk -F, "$COLS"'NR > 1 &&
 		!(col("min_ns") <= col("mean_ns") && col("mean_ns") <= col("max_ns"))' "$_s" | wc -l)" 0
 	is "summary total p50, p90, p99, p99.9, p99.99 match the raw samples' (nearest rank)" "$(awk -F, -v n="$2" "$COLS"'
-		NR == FNR { if (FNR > 1) v[col("strategy")","col("size"), col("iter")] = col("total_ns"); next }
+		NR == FNR { if (FNR > 1) v[col("strategy")","col("size"), col("iter")] = col("total_ns") + 0; next }
 		FNR > 1 && col("phase") == "total" { k = col("strategy")","col("size")
 			for (i = 0; i < n; i++) a[i] = v[k, i]
 			# insertion sort, n is small

@@ -108,7 +108,7 @@ is "DMA strategies prep and submit (> 0), and wait + wake > 0" "$(awk -F, "$COLS
 is "round 0 everywhere; cpu and irq_cpu are CPUs of this board (< $NCPU)" "$(awk -F, -v n=$NCPU "$COLS"'NR > 1 &&
 	(col("round") != 0 || col("cpu") >= n || col("irq_cpu") >= n)' "$T/results.csv" | wc -l)" 0
 is "sizes in the outer loop: rows never go back to a smaller size" "$(awk -F, "$COLS"'NR > 1 {
-	if (col("size") < last) bad++; last = col("size") } END { print bad + 0 }' "$T/results.csv")" 0
+	if (col("size") < last) bad++; last = col("size") + 0 } END { print bad + 0 }' "$T/results.csv")" 0
 is "shuffle=0: within a size, strategies in the order asked for" \
 	"$(awk -F, "$COLS"'NR > 1 && col("size") == 64 && col("strategy") != last {
 		printf "%s ", col("strategy"); last = col("strategy") }' "$T/results.csv")" \
@@ -124,7 +124,7 @@ is "summary says why each of pool's sizes above a page was skipped" \
 is "... and each streaming size above dma_max_mapping_size" \
 	"$(grep -c "^# skipped: streaming[a-z-]* [0-9]*: larger than dma_max_mapping_size ($MAXMAP B)" "$T/summary.csv")" $((2 * BIG))
 is "segments: sg and sg-sync one descriptor per page (16 at 64 KiB, 256 at 1 MiB), cpu none, the others one" \
-	"$(awk -F, "$COLS"'NR > 1 && col("phase") == "total" { s = col("strategy"); z = col("size")
+	"$(awk -F, "$COLS"'NR > 1 && col("phase") == "total" { s = col("strategy"); z = col("size") + 0
 		want = (s ~ /^sg/) ? (z < 4096 ? 1 : z / 4096) : (s == "cpu" ? 0 : 1)
 		if (col("segments") != want) { bad++; print s, z, col("segments") > "/dev/stderr" } }
 		END { print bad + 0 }' "$T/rows.csv")" 0
