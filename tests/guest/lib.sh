@@ -100,13 +100,14 @@ nphases() { phases | tr , '\n' | wc -l; }
 # col("p50_ns") is that field of the row. Each file's header is the first line of it that
 # is not a '#' comment; the prelude takes it in (so `NR > 1` and `NR == FNR` programs work
 # as before) and goes to the next line. A name not in the header is no silent "": col()
-# prints "no column NAME" once, and awk exits 2 before the program's own END runs.
+# prints "no column NAME" once (and says so on stderr), and awk exits 2 before the
+# program's own END runs.
 # col() gives the field as $N would, but busybox awk compares a variable or array element
 # holding it as a string ("64" > "1024"): add 0 to keep a number (last = col("size") + 0).
 # shellcheck disable=SC2016 # awk code, expanded by awk
 COLS='function col(n) {
 		if (n in _ci) return $(_ci[n])
-		if (!(n in _cm)) { _cm[n] = 1; print "no column " n }
+		if (!(n in _cm)) { _cm[n] = 1; print "no column " n; print "# no column " n > "/dev/stderr" }
 		return ""
 	}
 	FNR == 1 { _ch = 0; split("", _ci) }
