@@ -126,12 +126,14 @@ dmademo_run() {
 		kwrite "$D/channel" none > /dev/null
 		return 1
 	fi
-	[ "$5" = poll ] || [ "$_h" != dmademo ] || sed -n "s/^$1,$3,/$4,$2,&/p" "$D/summary" >> "$PHASES"
-	# strategy,size,phase,n,min,p50,p90,p99,max,mean,stddev,mbps_p50,mbps_step
-	_row=$(grep "^$1,$3,total," "$D/summary")
+	[ "$5" = poll ] || [ "$_h" != dmademo ] || awk -F, -v s="$1" -v z="$3" -v pre="$4,$2," "$COLS"'
+		col("strategy") == s && col("size") == z { print pre $0 }' "$D/summary" >> "$PHASES"
+	# the summary's total row: its n and mbps_step
+	_row=$(awk -F, -v s="$1" -v z="$3" "$COLS"'col("strategy") == s && col("size") == z && col("phase") == "total" {
+		print col("n"), col("mbps_step") }' "$D/summary")
 	kwrite "$D/channel" none > /dev/null
-	_n=$(echo "$_row" | cut -d, -f4)
-	_mbps=$(echo "$_row" | cut -d, -f13)
+	_n=${_row%% *}
+	_mbps=${_row#* }
 	if [ "$_n" != "$N" ] || [ -z "$_mbps" ]; then
 		fail "dmademo $1 depth $2 $3 B: summary total row '$_row'"
 		return 1

@@ -3,15 +3,11 @@
 # /work/bench, the module at /lib/modules/dmademo.ko, not loaded: the
 # collector loads it). Also runs alone: sh collector.sh. Prints TAP lines;
 # one run's output folder goes to $OUT/collector-run for the host.
-# shellcheck shell=sh disable=SC2016 # eval '...' expands later, on purpose
+# shellcheck shell=sh disable=SC2016,SC2034 # eval '...' expands later, on purpose; SUITE is lib.sh's
 
-if ! command -v check >/dev/null 2>&1; then # alone: the few helpers used
-	TAP_FAILED=0
-	tap_ok() { echo "ok - ${SUITE:-guest}: $*"; }
-	tap_fail() { echo "not ok - ${SUITE:-guest}: $*"; TAP_FAILED=$((TAP_FAILED + 1)); }
-	note() { echo "# $*"; }
-	check() { _t=$1; shift; if "$@"; then tap_ok "$_t"; else tap_fail "$_t"; fi; }
-fi
+# alone: lib.sh's helpers (check, COLS, ...), from beside this file
+# shellcheck disable=SC1091 # lib.sh: found at run time
+command -v check >/dev/null 2>&1 || . "$(dirname "$0")/lib.sh"
 
 SUITE=collector
 RUN="sh /work/bench/dmademo-run"
@@ -22,6 +18,8 @@ rm -rf "$T"
 mkdir -p "$T" "$OUT"
 comment() { sed 's/^/# /' "$@"; }
 lines() { [ "$(wc -l <"$2")" -eq "$1" ]; }
+# rows FILE CONDITION: how many of the CSV FILE's rows meet the awk CONDITION (col("ok") == 1)
+rows() { awk -F, "$COLS$2" "$1" | wc -l; }
 
 # --- a short good run; the collector loads the module ------------------------
 [ -d "$DBG" ] && loaded=1 || loaded=0
@@ -39,15 +37,20 @@ check "results.csv header" [ "$(head -n 1 "$r/results.csv")" = \
 	"$(sed -n 's/^results_columns=//p' "$r/meta")" ]
 check "results.csv has 2 strategies x 2 sizes x 20 rows" lines 81 "$r/results.csv"
 check "every ok field is 1" \
-	awk -F, 'NR > 1 && $12 != "1" { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
+	awk -F, "$COLS"'NR > 1 && col("ok") != "1" { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
 check "summary.csv header" grep -qxF -- "$(sed -n 's/^summary_columns=//p' "$r/meta")" \
 	"$r/summary.csv"
-check "summary.csv has the 11 phases for each (strategy,size), 4 of them" awk -F, '
+# the module's phases, as its info names them (phases=)
+PH=$(sed -n 's/^phases=//p' "$DBG/info")
+NPH=$(echo "$PH" | tr , '\n' | grep -c .)
+check "summary.csv has the $NPH phases for each (strategy,size), 4 of them" awk -F, -v ph="$PH" "$COLS"'
+	BEGIN { np = split(ph, p, ","); for (i = 1; i <= np; i++) phase[p[i]] = 1 }
 	NR > 1 {
-		if ($3 !~ /^(fill|to_dev|prep|submit|wait|to_cpu|read|total|wake|alloc|free)$/ || seen[$1 "," $2 "," $3]++) bad++
-		if (!n[$1 "," $2]++) keys++
+		k = col("strategy") "," col("size")
+		if (!(col("phase") in phase) || seen[k "," col("phase")]++) bad++
+		if (!n[k]++) keys++
 	}
-	END { for (k in n) if (n[k] != 11) bad++; exit bad || keys != 4 }' "$r/summary.csv"
+	END { for (k in n) if (n[k] != np) bad++; exit bad || keys != 4 || !np }' "$r/summary.csv"
 meta_ok=true
 for k in date hostname board kernel arch cpu strategies sizes iterations warmup verify depth touch \
 	timeout_ms channel version dma_device page_size seed skipped state cpufreq_before cpufreq_after \
@@ -60,7 +63,7 @@ check "meta has board, kernel, info and parameter keys" $meta_ok
 check "meta: the run thread pinned where the completion interrupt lands (placement=irq, run_cpu = irq_cpu)" \
 	eval 'grep -qx placement=irq "$r/meta" && [ "$(sed -n "s/^run_cpu=//p" "$r/meta")" = "$(sed -n "s/^irq_cpu=//p" "$r/meta")" ]'
 check "... every transfer's completion on the run thread's CPU (cpu = irq_cpu, every row)" \
-	awk -F, 'NR > 1 && $17 != $18 { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
+	awk -F, "$COLS"'NR > 1 && col("cpu") != col("irq_cpu") { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
 note "placement: $(grep -E '^(run_cpu|irq_cpu|irq|irq_affinity)=' "$r/meta" | tr '\n' ' ')"
 check "meta: the interrupt found in /proc/interrupts, with its affinity (irq=N, irq_affinity=LIST)" \
 	eval 'grep -qE "^irq=[0-9]+$" "$r/meta" && grep -qE "^irq_affinity=[0-9]" "$r/meta"'
@@ -88,13 +91,15 @@ if [ -x "$TOOLS/dmademo-mmap" ]; then
 	[ $rc -eq 0 ] || comment "$T/e"
 	r=$T/user
 	check "--user: results.csv has (2 strategies + 3 kinds) x 2 sizes x 10 rows, one header" \
-		eval 'lines 101 "$r/results.csv" && [ "$(grep -c ^strategy, "$r/results.csv")" = 1 ]'
-	check "--user: summary.csv has 5 x 2 cells x 11 phases, one header" \
-		eval '[ "$(grep -vc "^#" "$r/summary.csv")" = 111 ] && [ "$(grep -c ^strategy, "$r/summary.csv")" = 1 ]'
+		eval 'lines 101 "$r/results.csv" &&
+		[ "$(grep -cxF -- "$(sed -n "s/^results_columns=//p" "$r/meta")" "$r/results.csv")" = 1 ]'
+	check "--user: summary.csv has 5 x 2 cells x $NPH phases, one header" \
+		eval '[ "$(grep -vc "^#" "$r/summary.csv")" = $((5 * 2 * NPH + 1)) ] &&
+		[ "$(grep -cxF -- "$(sed -n "s/^summary_columns=//p" "$r/meta")" "$r/summary.csv")" = 1 ]'
 	check "--user: every user-space row verified" \
-		eval '[ "$(awk -F, "\$1 ~ /-mmap\$/ && \$12 == 1" "$r/results.csv" | wc -l)" = 60 ]'
+		[ "$(rows "$r/results.csv" 'col("strategy") ~ /-mmap$/ && col("ok") == 1')" = 60 ]
 	check "--user: dmademo-mmap ran where the run thread was pinned: every row's completion on its CPU" \
-		awk -F, 'NR > 1 && $17 != $18 { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
+		awk -F, "$COLS"'NR > 1 && col("cpu") != col("irq_cpu") { bad++ } END { exit bad > 0 || NR < 2 }' "$r/results.csv"
 	check "--user: meta has the user-space keys" \
 		eval 'grep -qx "user_kinds=coherent,wc,cached" "$r/meta" && grep -q "^user_device_status=" "$r/meta"'
 	check "--user: the table has the user-space kinds, meta their families" \
@@ -186,8 +191,8 @@ if [ -f /work/lava/dmademo.sh ]; then
 	check "lava/dmademo.sh + send-to-lava.sh: exit 0, run and verify pass" eval '
 		[ $rc -eq 0 ] && grep -qx "<TEST_CASE_ID=dmademo-run RESULT=pass>" "$T/o" &&
 		grep -qx "<TEST_CASE_ID=dmademo-verify RESULT=pass>" "$T/o"'
-	awk -F, '$3 == "total" { printf "<TEST_CASE_ID=%s-%s RESULT=pass MEASUREMENT=%.3f UNITS=us>\n", $1, $2, $6 / 1000 }' \
-		"$T/lava/dmademo/summary.csv" 2>/dev/null | sort >"$T/want"
+	awk -F, "$COLS"'col("phase") == "total" { printf "<TEST_CASE_ID=%s-%s RESULT=pass MEASUREMENT=%.3f UNITS=us>\n",
+		col("strategy"), col("size"), col("p50_ns") / 1000 }' "$T/lava/dmademo/summary.csv" 2>/dev/null | sort >"$T/want"
 	check "... one measurement per (strategy, size): the summary's total p50 in us" eval '
 		[ "$(wc -l <"$T/want")" = 4 ] && [ "$(grep MEASUREMENT "$T/o" | sort)" = "$(cat "$T/want")" ]'
 else
@@ -224,17 +229,18 @@ if [ -n "$BD" ]; then
 			grep -qx "$kv" "$r/meta" || { note "meta lacks $kv"; exit 1; }
 		done)'
 	check "--bind: results.csv has 2 strategies x 5 x $TH rows" lines $((10 * NT + 1)) "$r/results.csv"
-	check "--bind: each strategy has 5 rows from each of $NT CPU(s)" eval '[ "$(awk -F, "NR > 1 { n[\$1 \" \" \$17]++ }
-		END { for (k in n) if (n[k] == 5) ok++; print ok + 0 }" "$r/results.csv")" = $((2 * NT)) ]'
+	check "--bind: each strategy has 5 rows from each of $NT CPU(s)" [ "$(awk -F, "$COLS"'NR > 1 {
+		n[col("strategy") " " col("cpu")]++ } END { for (k in n) if (n[k] == 5) ok++; print ok + 0 }' "$r/results.csv")" = $((2 * NT)) ]
 	check "--bind: prep, submit and wake are 0 on every row: nothing transferred" \
-		eval '[ "$(awk -F, "NR > 1 && \$6 + \$7 + \$13 != 0" "$r/results.csv" | wc -l)" = 0 ]'
+		[ "$(rows "$r/results.csv" 'NR > 1 && col("prep_ns") + col("submit_ns") + col("wake_ns") != 0')" = 0 ]
 	# relative to the CPU's own 4 KiB fill in the same cell: the debug kernel's loop alone
 	# takes 4 us and fills in 14, a plain kernel 0.2 and 3.7
 	check "--bind: wait is only the loop's passage: its p50 under half the fill's in both cells" \
-		eval '[ "$(awk -F, "\$3 == \"fill\" { f[\$1] = \$6 } \$3 == \"wait\" { w[\$1] = \$6 }
-			END { for (s in w) if (s in f && 2 * w[s] < f[s]) ok++; print ok + 0 }" "$r/summary.csv")" = 2 ]'
-	check "--bind: summary n = 5 x $TH" \
-		eval '[ "$(grep -c "^streaming,4096,total,$((5 * NT)),\|^coherent,4096,total,$((5 * NT))," "$r/summary.csv")" = 2 ]'
+		[ "$(awk -F, "$COLS"'col("phase") == "fill" { f[col("strategy")] = col("p50_ns") + 0 }
+			col("phase") == "wait" { w[col("strategy")] = col("p50_ns") + 0 }
+			END { for (s in w) if (s in f && 2 * w[s] < f[s]) ok++; print ok + 0 }' "$r/summary.csv")" = 2 ]
+	check "--bind: summary n = 5 x $TH" [ "$(rows "$r/summary.csv" 'col("strategy") ~ /^(streaming|coherent)$/ &&
+		col("size") == 4096 && col("phase") == "total" && col("n") == '$((5 * NT)))" = 2 ]
 	check "--bind: the table says map-only on $BD, dma-direct, and has both strategies" eval '
 		grep -qx "map-only on $BD: dma-direct, dma_bits 32, direction transfer, $TH" "$T/o" &&
 		grep -q "^streaming " "$T/o" && grep -q "^coherent " "$T/o"'

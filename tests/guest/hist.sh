@@ -47,8 +47,9 @@ set_knobs record=samples duration_ms=0 || return
 # hist_pct FILE STRATEGY SIZE PHASE PER10K MIN MAX: the nearest-rank value from a
 # histogram file, as the module reads it: its bucket's middle, within min..max
 hist_pct() {
-	awk -F, -v s="$2" -v z="$3" -v ph="$4" -v p="$5" -v lo="$6" -v hi="$7" '
-		$1 == s && $2 == z && $3 == ph { n++; l[n] = $4; h[n] = $5; c[n] = $6; tot += $6 }
+	awk -F, -v s="$2" -v z="$3" -v ph="$4" -v p="$5" -v lo="$6" -v hi="$7" "$COLS"'
+		col("strategy") == s && col("size") == z && col("phase") == ph {
+			n++; l[n] = col("lo_ns") + 0; h[n] = col("hi_ns") + 0; c[n] = col("count") + 0; tot += c[n] }
 		END {
 			r = int((tot * p + 9999) / 10000); if (r < 1) r = 1
 			for (i = 1; i <= n; i++) { seen += c[i]; if (seen >= r) break }
@@ -62,9 +63,14 @@ hist_pct() {
 # histogram file within TOLERANCE (a fraction) of the summary's; prints the rows that
 # are not, and "n" mismatches (the histogram's count against n)
 hist_vs_summary() {
-	grep -v '^#' "$1/summary.csv" | tail -n +2 | while IFS=, read -r s z ph n mn p50 p90 p99 mx _; do
+	_rows=$(awk -F, -v OFS=, "$COLS"'!/^#/ { print col("strategy"), col("size"), col("phase"), col("n"),
+		col("min_ns"), col("p50_ns"), col("p90_ns"), col("p99_ns"), col("max_ns") }' "$1/summary.csv") ||
+		{ echo "$_rows"; return; }
+	[ -n "$_rows" ] || return
+	echo "$_rows" | while IFS=, read -r s z ph n mn p50 p90 p99 mx; do
 		[ "$n" -gt 0 ] || continue
-		cnt=$(awk -F, -v s="$s" -v z="$z" -v ph="$ph" '$1 == s && $2 == z && $3 == ph { t += $6 } END { print t + 0 }' "$1/histogram.csv")
+		cnt=$(awk -F, -v s="$s" -v z="$z" -v ph="$ph" "$COLS"'col("strategy") == s && col("size") == z && col("phase") == ph {
+			t += col("count") } END { print t + 0 }' "$1/histogram.csv")
 		[ "$cnt" = "$n" ] || echo "$s $z $ph: histogram counts $cnt, summary n $n"
 		for pw in "5000 $p50" "9000 $p90" "9900 $p99"; do
 			got=$(hist_pct "$1/histogram.csv" "$s" "$z" "$ph" "${pw% *}" "$mn" "$mx")
@@ -82,8 +88,9 @@ mkdir -p "$T/samples"
 cat "$D/summary" > "$T/samples/summary.csv"
 cat "$D/histogram" > "$T/samples/histogram.csv"
 is "histogram header" "$(head -1 "$T/samples/histogram.csv")" "$(columns histogram)"
-is "histogram rows: every bucket within 1/64 of its values, lo < hi, count > 0" "$(awk -F, 'NR > 1 &&
-	!($5 > $4 && $6 > 0 && ($5 - $4 == 1 || ($5 - $4) * 64 <= $4))' "$T/samples/histogram.csv" | wc -l)" 0
+is "histogram rows: every bucket within 1/64 of its values, lo < hi, count > 0" "$(awk -F, "$COLS"'NR > 1 {
+	lo = col("lo_ns") + 0; hi = col("hi_ns") + 0 } NR > 1 &&
+	!(hi > lo && col("count") > 0 && (hi - lo == 1 || (hi - lo) * 64 <= lo))' "$T/samples/histogram.csv" | wc -l)" 0
 bad=$(hist_vs_summary "$T/samples" 0.0079)
 is "recording samples: the histogram of the same transfers gives every p50, p90, p99 within 1/128" "$bad" ""
 
@@ -93,11 +100,14 @@ is "a run recording histograms completes" "${st%% *}" state=done
 mkdir -p "$T/hist"
 cat "$D/summary" > "$T/hist/summary.csv"
 cat "$D/histogram" > "$T/hist/histogram.csv"
-is "recording histograms: summary has every cell's 11 phases" \
-	"$(grep -v '^#' "$T/hist/summary.csv" | tail -n +2 | wc -l)" 66
-is "... n = iterations, failed = 0" "$(grep -v '^#' "$T/hist/summary.csv" | awk -F, -v n="$HIST_ITER" 'NR > 1 && ($4 != n || $14 != 0)' | wc -l)" 0
+is "recording histograms: summary has every cell's $(nphases) phases" \
+	"$(grep -v '^#' "$T/hist/summary.csv" | tail -n +2 | wc -l)" $((6 * $(nphases)))
+is "... n = iterations, failed = 0" "$(grep -v '^#' "$T/hist/summary.csv" | awk -F, -v n="$HIST_ITER" "$COLS"'NR > 1 &&
+	(col("n") != n || col("failed") != 0)' | wc -l)" 0
 is "... percentiles ordered, mean within min..max" "$(grep -v '^#' "$T/hist/summary.csv" |
-	awk -F, 'NR > 1 && !($5 <= $6 && $6 <= $7 && $7 <= $8 && $8 <= $9 && $5 <= $10 && $10 <= $9)' | wc -l)" 0
+	awk -F, "$COLS"'NR > 1 && !(col("min_ns") <= col("p50_ns") && col("p50_ns") <= col("p90_ns") &&
+		col("p90_ns") <= col("p99_ns") && col("p99_ns") <= col("max_ns") &&
+		col("min_ns") <= col("mean_ns") && col("mean_ns") <= col("max_ns"))' | wc -l)" 0
 bad=$(hist_vs_summary "$T/hist" 0)
 is "... its summary is what its histogram file says, exactly" "$bad" ""
 dmesg -c > /dev/null
@@ -125,7 +135,7 @@ big_rounds=$(( (HIST_BIG + 999999) / 1000000 ))
 big_h=$(held_by_run histogram $((HIST_BIG / big_rounds)) "$big_rounds")
 note "memory held (Slab + VmallocUsed, kB): 10,000 samples ${small_s% *}, 10,000 in histograms ${small_h% *}, $HIST_BIG in histograms ${big_h% *}"
 is "the $HIST_BIG-transfer histogram run completes" "${big_h#* }" state=done
-is "... its summary counts them all" "$(awk -F, '$3 == "total" { print $4 + $14 }' "$D/summary")" "$HIST_BIG"
+is "... its summary counts them all" "$(awk -F, "$COLS"'col("phase") == "total" { print col("n") + col("failed") }' "$D/summary")" "$HIST_BIG"
 # slab and vmalloc move by a few pages on their own (up to 64 kB between two such
 # measurements here): 64 kB of slack against samples, whose 10,000 take 300 kB more than
 # histograms; 128 kB against histograms, the same size either way. With kmemleak and
@@ -168,19 +178,20 @@ is "... with all its time elapsed" "$(status_field elapsed_ms)" $((2 * HIST_MS))
 # each step's wall time (mbps_step is bytes over the first start to the last end) is its
 # duration, and at most its slowest transfer and 2 ms more (the transfer that ends it began
 # before the time was up); its transfers took no more than that
-bad=$(awk -F, -v d="$HIST_MS" '$3 == "total" {
-	wall = ($4 + $14) * $2 * 1000 / $13 / 1e6; busy = $4 * $10 / 1e6
-	if (wall < d || wall > d + $9 / 1e6 + 2 || busy > wall * 1.01)
-		printf "%s: %d transfers, wall %.1f ms, busy %.1f ms; ", $1, $4, wall, busy }' "$D/summary")
+bad=$(awk -F, -v d="$HIST_MS" "$COLS"'col("phase") == "total" {
+	wall = (col("n") + col("failed")) * col("size") * 1000 / col("mbps_step") / 1e6; busy = col("n") * col("mean_ns") / 1e6
+	if (wall < d || wall > d + col("max_ns") / 1e6 + 2 || busy > wall * 1.01)
+		printf "%s: %d transfers, wall %.1f ms, busy %.1f ms; ", col("strategy"), col("n"), wall, busy }' "$D/summary")
 is "... each step's wall time is its $HIST_MS ms" "$bad" ""
 # busy time, n x mean: unlike the count, it does not move when the host slows the emulator
-n1=$(awk -F, '$1 == "cpu" && $3 == "total" { print $4 }' "$D/summary")
-b1=$(awk -F, '$1 == "cpu" && $3 == "total" { printf "%d", $4 * $10 / 1e6 }' "$D/summary")
-note "in $HIST_MS ms: $(awk -F, '$3 == "total" { printf "%s %d transfers (mean %d ns); ", $1, $4, $10 }' "$D/summary")"
+n1=$(awk -F, "$COLS"'col("strategy") == "cpu" && col("phase") == "total" { print col("n") }' "$D/summary")
+b1=$(awk -F, "$COLS"'col("strategy") == "cpu" && col("phase") == "total" { printf "%d", col("n") * col("mean_ns") / 1e6 }' "$D/summary")
+note "in $HIST_MS ms: $(awk -F, "$COLS"'col("phase") == "total" {
+	printf "%s %d transfers (mean %d ns); ", col("strategy"), col("n"), col("mean_ns") }' "$D/summary")"
 set_knobs strategy=cpu duration_ms=$((2 * HIST_MS)) || return
 st=$(run_wait)
-n2=$(awk -F, '$1 == "cpu" && $3 == "total" { print $4 }' "$D/summary")
-b2=$(awk -F, '$1 == "cpu" && $3 == "total" { printf "%d", $4 * $10 / 1e6 }' "$D/summary")
+n2=$(awk -F, "$COLS"'col("strategy") == "cpu" && col("phase") == "total" { print col("n") }' "$D/summary")
+b2=$(awk -F, "$COLS"'col("strategy") == "cpu" && col("phase") == "total" { printf "%d", col("n") * col("mean_ns") / 1e6 }' "$D/summary")
 # (not on the debug kernel, whose speed moves by 2x from one second to the next: kmemleak's
 # scans, KASAN's quarantine)
 if dbg_active; then
@@ -194,7 +205,7 @@ set_knobs strategy=coherent,cpu || return
 set_knobs record=samples iterations=50 || return
 st=$(run_wait)
 is "recording samples, iterations still bounds a step bounded by time" \
-	"${st%% *} $(awk -F, '$3 == "total" { printf "%s ", $4 }' "$D/summary")" "state=done 50 50 "
+	"${st%% *} $(awk -F, "$COLS"'col("phase") == "total" { printf "%s ", col("n") }' "$D/summary")" "state=done 50 50 "
 
 # steps bounded by time record fewer than iterations: iter still numbers the cell's rows
 # 0..n-1 across its rounds, without the gaps of round x iterations
@@ -203,7 +214,7 @@ st=$(run_wait)
 cat "$D/results" > "$T/timed.csv"
 is "a time-bound run of 2 rounds recording samples: done, iter 0..n-1 in the cell, each once" \
 	"${st%% *} $(iter_gaps "$T/timed.csv") $(($(wc -l < "$T/timed.csv") - 2))" \
-	"state=done 0 $(awk -F, 'NR > 1 { print $3 }' "$T/timed.csv" | sort -n | tail -1)"
+	"state=done 0 $(awk -F, "$COLS"'NR > 1 { print col("iter") }' "$T/timed.csv" | sort -n | tail -1)"
 set_knobs strategy=coherent,cpu iterations=50 rounds=1 || return
 
 set_knobs record=histogram duration_ms=60000 || return
@@ -214,7 +225,7 @@ echo stop > "$D/run"
 t1=$(cut -d' ' -f1 /proc/uptime)
 is "a stop ends a run bounded by time at once" "$(status_field state)" stopped
 check "... within a second ($t0 s to $t1 s)" awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1) }'
-is "... its summary has the transfers so far" "$(awk -F, '$3 == "total" && $4 > 0' "$D/summary" | wc -l)" 1
+is "... its summary has the transfers so far" "$(awk -F, "$COLS"'col("phase") == "total" && col("n") > 0' "$D/summary" | wc -l)" 1
 
 # --- what recording costs
 ov_s=$(sed -n 's/^overhead_ns=//p' "$D/info")

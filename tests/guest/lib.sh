@@ -9,6 +9,10 @@
 #   iter_gaps FILE                  cells of a results file whose iter is not 0..n-1, each once
 #   columns NAME                    the module's header of NAME (results, summary, histogram)
 #                                   as its info shows it (module/vocab.c): loaded modules only
+#   phases                          the module's phases, comma-separated, from its info
+#   nphases                         how many
+#   awk -F, "$COLS"'...col("p50_ns")...' FILE...
+#                                   awk reading a CSV's columns by its header's names
 #   csv_checks DIR ITER CELLS       the schema's checks on DIR/results.csv and summary.csv,
 #                                   whoever wrote them (the module or bench/dmademo-mmap)
 
@@ -89,16 +93,39 @@ run_wait() {
 status_field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" "$D/status"; }
 
 columns() { sed -n "s/^$1_columns=//p" "$D/info"; }
-PHASES="fill to_dev prep submit wait to_cpu read total wake alloc free "
+phases() { sed -n 's/^phases=//p' "$D/info"; }
+nphases() { phases | tr , '\n' | wc -l; }
 
-# rows whose phases do not add up to total_ns exactly
+# Awk code that reads a CSV's columns by the names in its header, never by position:
+# col("p50_ns") is that field of the row. Each file's header is the first line of it that
+# is not a '#' comment; the prelude takes it in (so `NR > 1` and `NR == FNR` programs work
+# as before) and goes to the next line. A name not in the header is no silent "": col()
+# prints "no column NAME" once (and says so on stderr), and awk exits 2 before the
+# program's own END runs.
+# col() gives the field as $N would, but busybox awk compares a variable or array element
+# holding it as a string ("64" > "1024"): add 0 to keep a number (last = col("size") + 0).
+# shellcheck disable=SC2016 # awk code, expanded by awk
+COLS='function col(n) {
+		if (n in _ci) return $(_ci[n])
+		if (!(n in _cm)) { _cm[n] = 1; print "no column " n; print "# no column " n > "/dev/stderr" }
+		return ""
+	}
+	FNR == 1 { _ch = 0; split("", _ci) }
+	!_ch && !/^#/ { for (_cj = 1; _cj <= NF; _cj++) _ci[$_cj] = _cj; _ch = 1; next }
+	END { for (_cj in _cm) exit 2 }
+	'
+
+# rows whose phases do not add up to total_ns exactly (each phase but total has a column
+# named after it: fill_ns, ...)
 bad_sums() {
-	awk -F, 'NR > 1 && $11 != $4+$5+$6+$7+$8+$9+$10+$13+$14+$15' "$1" | wc -l
+	awk -F, -v ph="$(phases)" "$COLS"'BEGIN { np = split(ph, p, ",") }
+		NR > 1 { s = 0; for (i = 1; i <= np; i++) if (p[i] != "total") s += col(p[i] "_ns")
+			if (col("total_ns") != s) print }' "$1" | wc -l
 }
 
 # how many of FILE's (strategy, size) cells do not number their rows' iter 0..n-1, each once
 iter_gaps() {
-	awk -F, 'NR > 1 { k = $1 "," $2; n[k]++; seen[k "," $3]++ }
+	awk -F, "$COLS"'NR > 1 { k = col("strategy") "," col("size"); n[k]++; seen[k "," col("iter")]++ }
 		END { for (k in n) for (i = 0; i < n[k]; i++) if (seen[k "," i] != 1) { bad++; break }
 		      print bad + 0 }' "$1"
 }
@@ -110,34 +137,41 @@ csv_checks() {
 	_s=$1/rows.csv
 	is "results header" "$(head -1 "$_r")" "$(columns results)"
 	is "results rows: $3 cells x $2" "$(tail -n +2 "$_r" | wc -l)" $(($3 * $2))
-	is "every (strategy,size) has iter 0..$(($2 - 1)) once" "$(awk -F, -v n="$2" 'NR > 1 {
-		seen[$1","$2","$3]++; steps[$1","$2] = 1 }
+	is "every (strategy,size) has iter 0..$(($2 - 1)) once" "$(awk -F, -v n="$2" "$COLS"'NR > 1 {
+		seen[col("strategy")","col("size")","col("iter")]++; steps[col("strategy")","col("size")] = 1 }
 		END { for (s in steps) for (i = 0; i < n; i++) if (seen[s","i] != 1) bad++; print bad + 0 }' "$_r")" 0
-	is "every transfer completed and verified (ok=1)" "$(awk -F, 'NR > 1 && $12 != 1' "$_r" | wc -l)" 0
+	is "every transfer completed and verified (ok=1)" "$(awk -F, "$COLS"'NR > 1 && col("ok") != 1' "$_r" | wc -l)" 0
 	is "the phases add up to total_ns exactly, every row" "$(bad_sums "$_r")" 0
 
 	is "summary header" "$(head -1 "$1/summary.csv")" "$(columns summary)"
 	grep -v '^#' "$1/summary.csv" > "$_s"
-	is "summary rows: $3 cells x 11 phases" "$(tail -n +2 "$_s" | wc -l)" $(($3 * 11))
-	is "summary phases in order per cell" "$(awk -F, -v want="$PHASES" 'NR > 1 { p = p $3 " " }
-		NR > 1 && (NR - 1) % 11 == 0 { if (p != want) bad++; p = "" } END { print bad + 0 }' "$_s")" 0
+	_ph=$(phases)
+	_np=$(nphases)
+	is "summary rows: $3 cells x $_np phases" "$(tail -n +2 "$_s" | wc -l)" $(($3 * _np))
+	is "summary phases in order per cell" "$(awk -F, -v want="$(echo "$_ph" | tr , ' ') " -v np="$_np" "$COLS"'
+		NR > 1 { p = p col("phase") " " }
+		NR > 1 && (NR - 1) % np == 0 { if (p != want) bad++; p = "" } END { print bad + 0 }' "$_s")" 0
 	is "summary n = iterations and failed = 0 on every row" \
-		"$(awk -F, -v n="$2" 'NR > 1 && ($4 != n || $14 != 0)' "$_s" | wc -l)" 0
+		"$(awk -F, -v n="$2" "$COLS"'NR > 1 && (col("n") != n || col("failed") != 0)' "$_s" | wc -l)" 0
 	is "percentiles ordered: min <= p50 <= p90 <= p99 <= p99.9 <= p99.99 <= max" \
-		"$(awk -F, 'NR > 1 && !($5 <= $6 && $6 <= $7 && $7 <= $8 && $8 <= $17 && $17 <= $18 && $18 <= $9)' "$_s" | wc -l)" 0
-	is "mean within min..max" "$(awk -F, 'NR > 1 && !($5 <= $10 && $10 <= $9)' "$_s" | wc -l)" 0
-	is "summary total p50, p90, p99, p99.9, p99.99 match the raw samples' (nearest rank)" "$(awk -F, -v n="$2" '
-		NR == FNR { if (FNR > 1) v[$1","$2, $3] = $11; next }
-		FNR > 1 && $3 == "total" { k = $1","$2
+		"$(awk -F, "$COLS"'NR > 1 && !(col("min_ns") <= col("p50_ns") && col("p50_ns") <= col("p90_ns") &&
+			col("p90_ns") <= col("p99_ns") && col("p99_ns") <= col("p999_ns") &&
+			col("p999_ns") <= col("p9999_ns") && col("p9999_ns") <= col("max_ns"))' "$_s" | wc -l)" 0
+	is "mean within min..max" "$(awk -F, "$COLS"'NR > 1 &&
+		!(col("min_ns") <= col("mean_ns") && col("mean_ns") <= col("max_ns"))' "$_s" | wc -l)" 0
+	is "summary total p50, p90, p99, p99.9, p99.99 match the raw samples' (nearest rank)" "$(awk -F, -v n="$2" "$COLS"'
+		NR == FNR { if (FNR > 1) v[col("strategy")","col("size"), col("iter")] = col("total_ns") + 0; next }
+		FNR > 1 && col("phase") == "total" { k = col("strategy")","col("size")
 			for (i = 0; i < n; i++) a[i] = v[k, i]
 			# insertion sort, n is small
 			for (i = 1; i < n; i++) { x = a[i]; for (j = i - 1; j >= 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
-			split("5000 6 9000 7 9900 8 9990 17 9999 18", pc, " ")
+			split("5000 p50_ns 9000 p90_ns 9900 p99_ns 9990 p999_ns 9999 p9999_ns", pc, " ")
 			for (q = 1; q < 10; q += 2) {
-				r = int((n * pc[q] + 9999) / 10000); if (a[r - 1] != $(pc[q + 1])) bad++ } }
+				r = int((n * pc[q] + 9999) / 10000); if (a[r - 1] != col(pc[q + 1])) bad++ } }
 		END { print bad + 0 }' "$_r" "$_s")" 0
-	is "mbps_p50 = size / p50 for total rows" "$(awk -F, 'NR > 1 && $3 == "total" {
-		w = $2 * 1000 / $6; if ($12 < w - 0.01 || $12 > w + 0.01) bad++ } END { print bad + 0 }' "$_s")" 0
+	is "mbps_p50 = size / p50 for total rows" "$(awk -F, "$COLS"'NR > 1 && col("phase") == "total" {
+		w = col("size") * 1000 / col("p50_ns"); if (col("mbps_p50") < w - 0.01 || col("mbps_p50") > w + 0.01) bad++ }
+		END { print bad + 0 }' "$_s")" 0
 }
 
 # The module's strategies, comma-separated in its order, from the families= line of its

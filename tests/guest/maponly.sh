@@ -78,9 +78,10 @@ cat "$D/results" > "$T/results.csv"
 cat "$D/summary" > "$T/summary.csv"
 csv_checks "$T" "$ITER" 23
 is "prep = submit = wake = 0 on every row: nothing moved the bytes" \
-	"$(awk -F, 'NR > 1 && $6 + $7 + $13 != 0' "$T/results.csv" | wc -l)" 0
+	"$(awk -F, "$COLS"'NR > 1 && col("prep_ns") + col("submit_ns") + col("wake_ns") != 0' "$T/results.csv" | wc -l)" 0
 is "the strategies that map or sync spend time in to_dev and to_cpu" \
-	"$(awk -F, 'NR > 1 && $1 !~ /^(coherent|pool)$/ && ($5 == 0 || $9 == 0)' "$T/results.csv" | wc -l)" 0
+	"$(awk -F, "$COLS"'NR > 1 && col("strategy") !~ /^(coherent|pool)$/ &&
+		(col("to_dev_ns") == 0 || col("to_cpu_ns") == 0)' "$T/results.csv" | wc -l)" 0
 check "the summary says why cpu was skipped" grep -q "^# skipped: cpu 64: a CPU copy does not involve $DEV (" "$T/summary.csv"
 is "dma_bits=64 held for the run, and the mask is restored after it" "$(info dma_mask_bits)" "$MASK0"
 
@@ -97,22 +98,26 @@ if [ "$NCPU" -ge 2 ]; then
 	is "threads=2: done, twice the samples" "$(run_wait)" "state=done done=80 total=80 errors=0 skipped=0"
 	cat "$D/results" > "$T/threads.csv"
 	is "threads=2: each (strategy, size) has 20 rows from each of 2 CPUs" \
-		"$(awk -F, 'NR > 1 { n[$1 " " $17]++ } END { for (k in n) if (n[k] == 20) ok++; print ok + 0 }' "$T/threads.csv")" 4
+		"$(awk -F, "$COLS"'NR > 1 { n[col("strategy") " " col("cpu")]++ }
+			END { for (k in n) if (n[k] == 20) ok++; print ok + 0 }' "$T/threads.csv")" 4
 	is "threads=2: the phases add up, every row" "$(bad_sums "$T/threads.csv")" 0
-	is "threads=2: summary n = 40 per cell" "$(grep -c '^streaming,4096,total,40,\|^coherent,4096,total,40,' "$D/summary")" 2
+	is "threads=2: summary n = 40 per cell" "$(awk -F, "$COLS"'col("strategy") ~ /^(streaming|coherent)$/ &&
+		col("size") == 4096 && col("phase") == "total" && col("n") == 40' "$D/summary" | wc -l)" 2
 	# iter numbers a cell's transfers once each, across its rounds and its threads
 	set_knobs iterations=10 rounds=2
 	is "threads=2, 2 rounds: done" "$(run_wait)" "state=done done=80 total=80 errors=0 skipped=0"
 	cat "$D/results" > "$T/threads2.csv"
-	is "... iter runs 0..39 in each cell, each once" "$(iter_gaps "$T/threads2.csv") $(awk -F, 'NR > 1 { print $3 }' "$T/threads2.csv" | sort -n | tail -1)" "0 39"
+	is "... iter runs 0..39 in each cell, each once" \
+		"$(iter_gaps "$T/threads2.csv") $(awk -F, "$COLS"'NR > 1 { print col("iter") }' "$T/threads2.csv" | sort -n | tail -1)" "0 39"
 	set_knobs iterations=20 rounds=1
 	# recording histograms, each thread counts into its own, merged after the step
 	set_knobs record=histogram rounds=2
 	is "threads=2, histograms, 2 rounds: done" "$(run_wait)" "state=done done=160 total=160 errors=0 skipped=0"
 	is "... summary n = 80 per cell, every phase" \
-		"$(awk -F, '$2 == 4096 && $4 == 80 && $14 == 0' "$D/summary" | wc -l)" 22
+		"$(awk -F, "$COLS"'col("size") == 4096 && col("n") == 80 && col("failed") == 0' "$D/summary" | wc -l)" \
+		$((2 * $(nphases)))
 	is "... and the histogram counts them all" \
-		"$(awk -F, '$3 == "total" { t += $6 } END { print t + 0 }' "$D/histogram")" 160
+		"$(awk -F, "$COLS"'col("phase") == "total" { t += col("count") } END { print t + 0 }' "$D/histogram")" 160
 	set_knobs threads=1 record=samples rounds=1
 fi
 
@@ -162,7 +167,8 @@ if [ -f "$PM" ] && [ "$BUS" = pci ] && ! dbg_active; then
 		# read and the call into the strategy), which start measured for this run
 		k="$k $((2 * $(info phase_ns)))"
 		# the median of to_dev + to_cpu over the samples
-		h="$h $(awk -F, 'NR > 1 { print $5 + $9 }' "$D/results" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+		h="$h $(awk -F, "$COLS"'NR > 1 { print col("to_dev_ns") + col("to_cpu_ns") }' "$D/results" | sort -n |
+			awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
 		if insmod "$PM" bus=$BUS dev=$DEV size=4096 iterations=2000; then
 			p="$p $(cat /sys/module/plainmap/parameters/result_ns)"
 			rmmod plainmap

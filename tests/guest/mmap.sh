@@ -62,23 +62,26 @@ U=$OUT/user
 is "dmademo-mmap sweeps 3 kinds x 2 access patterns x 15 sizes (exit 0)" "$?" 0
 sed 's/^/# /' "$T.err"
 csv_checks "$U" 20 90
-is "the strategies are the kinds' -mmap and -mmap-byte" "$(awk -F, 'NR > 1 { print $1 }' "$U/results.csv" |
+is "the strategies are the kinds' -mmap and -mmap-byte" "$(awk -F, "$COLS"'NR > 1 { print col("strategy") }' "$U/results.csv" |
 	sort -u | tr '\n' ' ')" "cached-mmap cached-mmap-byte coherent-mmap coherent-mmap-byte wc-mmap wc-mmap-byte "
-is "sizes 64 B .. 1 MiB, powers of two" "$(awk -F, 'NR > 1 { print $2 }' "$U/results.csv" | sort -un |
+is "sizes 64 B .. 1 MiB, powers of two" "$(awk -F, "$COLS"'NR > 1 { print col("size") }' "$U/results.csv" | sort -un |
 	tr '\n' ' ')" "64 128 256 512 1024 2048 4096 8192 16384 32768 65536 131072 262144 524288 1048576 "
 is "coherent and wc never change hands (to_dev = to_cpu = 0)" \
-	"$(awk -F, 'NR > 1 && $1 !~ /^cached/ && ($5 != 0 || $9 != 0)' "$U/results.csv" | wc -l)" 0
+	"$(awk -F, "$COLS"'NR > 1 && col("strategy") !~ /^cached/ &&
+		(col("to_dev_ns") != 0 || col("to_cpu_ns") != 0)' "$U/results.csv" | wc -l)" 0
 is "cached syncs both ways (to_dev > 0, to_cpu > 0)" \
-	"$(awk -F, 'NR > 1 && $1 ~ /^cached/ && ($5 == 0 || $9 == 0)' "$U/results.csv" | wc -l)" 0
+	"$(awk -F, "$COLS"'NR > 1 && col("strategy") ~ /^cached/ &&
+		(col("to_dev_ns") == 0 || col("to_cpu_ns") == 0)' "$U/results.csv" | wc -l)" 0
 is "every round trip preps, submits and waits or wakes, and the CPU fills and reads" \
-	"$(awk -F, 'NR > 1 && ($6 == 0 || $7 == 0 || $8 + $13 == 0 || $4 == 0 || $10 == 0)' "$U/results.csv" | wc -l)" 0
+	"$(awk -F, "$COLS"'NR > 1 && (col("prep_ns") == 0 || col("submit_ns") == 0 || col("wait_ns") + col("wake_ns") == 0 ||
+		col("fill_ns") == 0 || col("read_ns") == 0)' "$U/results.csv" | wc -l)" 0
 is "no alloc or free within a round trip; round 0" \
-	"$(awk -F, 'NR > 1 && ($14 != 0 || $15 != 0 || $16 != 0)' "$U/results.csv" | wc -l)" 0
+	"$(awk -F, "$COLS"'NR > 1 && (col("alloc_ns") != 0 || col("free_ns") != 0 || col("round") != 0)' "$U/results.csv" | wc -l)" 0
 if [ "$(sed -n 's/^dma_coherent=//p' "$D/info")" = 0 ]; then
 	is "need_sync: 1 for cached, 0 for the others (non-coherent device)" \
-		"$(awk -F, 'NR > 1 && $15 != ($1 ~ /^cached/)' "$U/rows.csv" | wc -l)" 0
+		"$(awk -F, "$COLS"'NR > 1 && col("need_sync") != (col("strategy") ~ /^cached/)' "$U/rows.csv" | wc -l)" 0
 fi
-is "one descriptor per round trip" "$(awk -F, 'NR > 1 && $16 != 1' "$U/rows.csv" | wc -l)" 0
+is "one descriptor per round trip" "$(awk -F, "$COLS"'NR > 1 && col("segments") != 1' "$U/rows.csv" | wc -l)" 0
 for k in date board kernel arch source version kinds sizes iterations warmup access device_status; do
 	grep -q "^$k=" "$U/meta" || missing="$missing $k"
 done

@@ -93,30 +93,40 @@ note "info: $(tr '\n' ' ' < "$D/info")"
 COHERENT=$(sed -n 's/^dma_coherent=//p' "$D/info")
 
 csv_checks "$T" "$ITER" "$CELLS"
-is "coherent and pool never change ownership (to_dev = to_cpu = 0)" "$(awk -F, 'NR > 1 && ($1 == "coherent" || $1 == "pool") && ($5 != 0 || $9 != 0)' "$T/results.csv" | wc -l)" 0
-is "streaming strategies spend time in to_dev and to_cpu" "$(awk -F, 'NR > 1 && ($1 ~ /^(streaming|sg)/ || $1 ~ /^non/) && $5 + $9 == 0' "$T/results.csv" | wc -l)" 0
-is "pool allocates and frees per transfer (alloc > 0, free > 0)" "$(awk -F, 'NR > 1 && $1 == "pool" && ($14 == 0 || $15 == 0)' "$T/results.csv" | wc -l)" 0
-is "only pool has alloc and free time" "$(awk -F, 'NR > 1 && $1 != "pool" && ($14 != 0 || $15 != 0)' "$T/results.csv" | wc -l)" 0
-is "cpu never preps, submits or wakes (prep = submit = wake = 0)" "$(awk -F, 'NR > 1 && $1 == "cpu" && ($6 != 0 || $7 != 0 || $13 != 0)' "$T/results.csv" | wc -l)" 0
-is "DMA strategies prep and submit (> 0), and wait + wake > 0" "$(awk -F, 'NR > 1 && $1 != "cpu" && ($6 == 0 || $7 == 0 || $8 + $13 == 0)' "$T/results.csv" | wc -l)" 0
-is "round 0 everywhere; cpu and irq_cpu are CPUs of this board (< $NCPU)" "$(awk -F, -v n=$NCPU 'NR > 1 && ($16 != 0 || $17 >= n || $18 >= n)' "$T/results.csv" | wc -l)" 0
-is "sizes in the outer loop: rows never go back to a smaller size" "$(awk -F, 'NR > 1 { if ($2 < last) bad++; last = $2 } END { print bad + 0 }' "$T/results.csv")" 0
+is "coherent and pool never change ownership (to_dev = to_cpu = 0)" "$(awk -F, "$COLS"'NR > 1 &&
+	(col("strategy") == "coherent" || col("strategy") == "pool") && (col("to_dev_ns") != 0 || col("to_cpu_ns") != 0)' "$T/results.csv" | wc -l)" 0
+is "streaming strategies spend time in to_dev and to_cpu" "$(awk -F, "$COLS"'NR > 1 &&
+	(col("strategy") ~ /^(streaming|sg)/ || col("strategy") ~ /^non/) && col("to_dev_ns") + col("to_cpu_ns") == 0' "$T/results.csv" | wc -l)" 0
+is "pool allocates and frees per transfer (alloc > 0, free > 0)" "$(awk -F, "$COLS"'NR > 1 &&
+	col("strategy") == "pool" && (col("alloc_ns") == 0 || col("free_ns") == 0)' "$T/results.csv" | wc -l)" 0
+is "only pool has alloc and free time" "$(awk -F, "$COLS"'NR > 1 &&
+	col("strategy") != "pool" && (col("alloc_ns") != 0 || col("free_ns") != 0)' "$T/results.csv" | wc -l)" 0
+is "cpu never preps, submits or wakes (prep = submit = wake = 0)" "$(awk -F, "$COLS"'NR > 1 &&
+	col("strategy") == "cpu" && (col("prep_ns") != 0 || col("submit_ns") != 0 || col("wake_ns") != 0)' "$T/results.csv" | wc -l)" 0
+is "DMA strategies prep and submit (> 0), and wait + wake > 0" "$(awk -F, "$COLS"'NR > 1 && col("strategy") != "cpu" &&
+	(col("prep_ns") == 0 || col("submit_ns") == 0 || col("wait_ns") + col("wake_ns") == 0)' "$T/results.csv" | wc -l)" 0
+is "round 0 everywhere; cpu and irq_cpu are CPUs of this board (< $NCPU)" "$(awk -F, -v n=$NCPU "$COLS"'NR > 1 &&
+	(col("round") != 0 || col("cpu") >= n || col("irq_cpu") >= n)' "$T/results.csv" | wc -l)" 0
+is "sizes in the outer loop: rows never go back to a smaller size" "$(awk -F, "$COLS"'NR > 1 {
+	if (col("size") < last) bad++; last = col("size") + 0 } END { print bad + 0 }' "$T/results.csv")" 0
 is "shuffle=0: within a size, strategies in the order asked for" \
-	"$(awk -F, 'NR > 1 && $2 == 64 && $1 != last { printf "%s ", $1; last = $1 }' "$T/results.csv")" \
+	"$(awk -F, "$COLS"'NR > 1 && col("size") == 64 && col("strategy") != last {
+		printf "%s ", col("strategy"); last = col("strategy") }' "$T/results.csv")" \
 	"$(echo $ALL | tr , ' ') "
 
 if [ "$COHERENT" = 0 ]; then
 	is "need_sync: 1 for the streaming strategies, 0 for the others (non-coherent device)" \
-		"$(awk -F, 'NR > 1 && $15 != ($1 ~ /^(streaming|sg)/ || $1 ~ /^non/)' "$T/rows.csv" | wc -l)" 0
+		"$(awk -F, "$COLS"'NR > 1 &&
+			col("need_sync") != (col("strategy") ~ /^(streaming|sg)/ || col("strategy") ~ /^non/)' "$T/rows.csv" | wc -l)" 0
 fi
 is "summary says why each of pool's sizes above a page was skipped" \
 	"$(grep -c '^# skipped: pool [0-9]*: larger than 4096 B' "$T/summary.csv")" 8
 is "... and each streaming size above dma_max_mapping_size" \
 	"$(grep -c "^# skipped: streaming[a-z-]* [0-9]*: larger than dma_max_mapping_size ($MAXMAP B)" "$T/summary.csv")" $((2 * BIG))
 is "segments: sg and sg-sync one descriptor per page (16 at 64 KiB, 256 at 1 MiB), cpu none, the others one" \
-	"$(awk -F, 'NR > 1 && $3 == "total" {
-		want = ($1 ~ /^sg/) ? ($2 < 4096 ? 1 : $2 / 4096) : ($1 == "cpu" ? 0 : 1)
-		if ($16 != want) { bad++; print $1, $2, $16 > "/dev/stderr" } }
+	"$(awk -F, "$COLS"'NR > 1 && col("phase") == "total" { s = col("strategy"); z = col("size") + 0
+		want = (s ~ /^sg/) ? (z < 4096 ? 1 : z / 4096) : (s == "cpu" ? 0 : 1)
+		if (col("segments") != want) { bad++; print s, z, col("segments") > "/dev/stderr" } }
 		END { print bad + 0 }' "$T/rows.csv")" 0
 cp "$T/results.csv" "$T/summary.csv" "$OUT/" 2>/dev/null
 
@@ -125,7 +135,7 @@ set_knobs strategy=coherent,streaming,pool sizes=4K,64K iterations=20 warmup=2 d
 is "depth 8: done, pool at 64K skipped" "$(run_wait)" "state=done done=100 total=100 errors=0 skipped=1"
 cat "$D/results" > "$T/d8.csv"
 is "depth 8: the phases add up to total_ns exactly, every row" "$(bad_sums "$T/d8.csv")" 0
-is "depth 8: every transfer verified" "$(awk -F, 'NR > 1 && $12 != 1' "$T/d8.csv" | wc -l)" 0
+is "depth 8: every transfer verified" "$(awk -F, "$COLS"'NR > 1 && col("ok") != 1' "$T/d8.csv" | wc -l)" 0
 set_knobs depth=1
 
 # ---------------------------------------------------------------- order and placement
@@ -134,15 +144,19 @@ echo start > "$D/run"
 st=$(cat "$D/wait")
 is "rounds=2 seed=42: done, the status shows the seed" "$st" "state=done done=$((NS * 12)) total=$((NS * 12)) errors=0 skipped=0 seed=42"
 cat "$D/results" > "$T/r1.csv"
-is "rounds=2: iter 0..5 once per (strategy,size), round 1 holds iter 3..5" "$(awk -F, 'NR > 1 {
-	seen[$1","$2","$3]++; if (($16 == 1) != ($3 >= 3)) bad++ }
+is "rounds=2: iter 0..5 once per (strategy,size), round 1 holds iter 3..5" "$(awk -F, "$COLS"'NR > 1 {
+	seen[col("strategy")","col("size")","col("iter")]++; if ((col("round") == 1) != (col("iter") >= 3)) bad++ }
 	END { for (k in seen) if (seen[k] != 1) bad++; print bad + (length(seen) != n) }' n=$((NS * 12)) "$T/r1.csv")" 0
 is "rounds=2: the sweep runs twice, sizes outer (64, 4K, 64, 4K)" \
-	"$(awk -F, 'NR > 1 && $2 != last { printf "%s ", $2; last = $2 }' "$T/r1.csv")" "64 4096 64 4096 "
+	"$(awk -F, "$COLS"'NR > 1 && col("size") != last { printf "%s ", col("size"); last = col("size") }' "$T/r1.csv")" "64 4096 64 4096 "
 run_wait > /dev/null
-check "the same seed gives the same order" sh -c "cut -d, -f1,2,16 '$T/r1.csv' > '$T/o1'; cut -d, -f1,2,16 '$D/results' | cmp -s - '$T/o1'"
-order() { awk -F, 'NR > 1 && $1 != last { printf "%s ", $1; last = $1 }' "$1"; }
-is "the summary pools both rounds (n = 6)" "$(awk -F, 'NR > 1 && !/^#/ && $4 != 6' "$D/summary" | wc -l)" 0
+# each row's strategy, size and round, in the file's order
+sro() { awk -F, "$COLS"'{ print col("strategy") "," col("size") "," col("round") }' "$1"; }
+# shellcheck disable=SC2016 # expands in eval
+check "the same seed gives the same order" \
+	eval 'sro "$T/r1.csv" > "$T/o1" && sro "$D/results" > "$T/o2" && cmp -s "$T/o1" "$T/o2"'
+order() { awk -F, "$COLS"'NR > 1 && col("strategy") != last { printf "%s ", col("strategy"); last = col("strategy") }' "$1"; }
+is "the summary pools both rounds (n = 6)" "$(awk -F, "$COLS"'NR > 1 && !/^#/ && col("n") != 6' "$D/summary" | wc -l)" 0
 set_knobs seed=0
 changed=0
 for i in 1 2 3; do
@@ -154,7 +168,7 @@ note "order with seed 42: $(order "$T/r1.csv")"
 if [ "$NCPU" -gt 1 ]; then
 	set_knobs rounds=1 cpu=1 strategy=coherent,cpu sizes=4K iterations=5
 	run_wait > /dev/null
-	is "cpu=1: every transfer recorded on CPU 1" "$(awk -F, 'NR > 1 && $17 != 1' "$D/results" | wc -l)" 0
+	is "cpu=1: every transfer recorded on CPU 1" "$(awk -F, "$COLS"'NR > 1 && col("cpu") != 1' "$D/results" | wc -l)" 0
 	is "cpu=1 reads back" "$(knob cpu)" 1
 	is "cpu=$NCPU (no such CPU) is refused" "$(kwrite "$D/cpu" $NCPU)" ERANGE
 	set_knobs cpu=any
@@ -167,9 +181,11 @@ set_knobs rounds=1 shuffle=0 seed=0
 set_knobs strategy=coherent,streaming sizes=4K iterations=10 warmup=2 inject=corrupt
 st=$(run_wait)
 is "inject=corrupt: the run completes with one error" "$st" "state=done done=20 total=20 errors=1 skipped=0"
-is "exactly one row has ok=0, the first recorded transfer" "$(awk -F, 'NR > 1 && $12 == 0 { print $1","$3 }' "$D/results")" coherent,0
+is "exactly one row has ok=0, the first recorded transfer" \
+	"$(awk -F, "$COLS"'NR > 1 && col("ok") == 0 { print col("strategy")","col("iter") }' "$D/results")" coherent,0
 is "summary: coherent n is one short (9) and failed = 1, streaming untouched" \
-	"$(awk -F, '$3 == "total" { printf "%s:%s:%s ", $1, $4, $14 }' "$D/summary")" "coherent:9:1 streaming:10:0 "
+	"$(awk -F, "$COLS"'col("phase") == "total" { printf "%s:%s:%s ", col("strategy"), col("n"), col("failed") }' "$D/summary")" \
+	"coherent:9:1 streaming:10:0 "
 set_knobs verify=0
 is "inject=corrupt with verify=0 is refused: nothing would notice it" "$(kwrite "$D/run" start)" EINVAL
 check "... and the status says why" grep -q "error=inject=corrupt needs verify=1 and touch=1" "$D/status"
@@ -178,7 +194,7 @@ is "inject=corrupt in an sg transfer (16 segments): caught" "$(run_wait)" "state
 set_knobs strategy=coherent,streaming sizes=4K iterations=10 warmup=2 inject=overrun
 is "inject=overrun: a byte past a coherent destination fails that transfer" "$(run_wait)" "state=done done=20 total=20 errors=1 skipped=0"
 is "... the guard caught it in the first recorded coherent transfer, and only there" \
-	"$(awk -F, 'NR > 1 && $12 == 0 { print $1","$3 }' "$D/results")" coherent,0
+	"$(awk -F, "$COLS"'NR > 1 && col("ok") == 0 { print col("strategy")","col("iter") }' "$D/results")" coherent,0
 set_knobs inject=none
 is "inject=none: clean again" "$(run_wait)" "state=done done=20 total=20 errors=0 skipped=0"
 
@@ -189,25 +205,25 @@ set_knobs strategy=all sizes=64,4K,64K iterations=5 warmup=1 completion=poll
 is "completion=poll: every strategy at 64 B, 4 KiB, 64 KiB (pool's 64K skipped)" "$(run_wait)" \
 	"state=done done=$(((NS * 3 - 1) * 5)) total=$(((NS * 3 - 1) * 5)) errors=0 skipped=1"
 cat "$D/results" > "$T/poll.csv"
-is "completion=poll: every transfer verified" "$(awk -F, 'NR > 1 && $12 != 1' "$T/poll.csv" | wc -l)" 0
+is "completion=poll: every transfer verified" "$(awk -F, "$COLS"'NR > 1 && col("ok") != 1' "$T/poll.csv" | wc -l)" 0
 is "completion=poll: the phases add up to total_ns exactly" "$(bad_sums "$T/poll.csv")" 0
-is "completion=poll: wake is 0 on every row" "$(awk -F, 'NR > 1 && $13 != 0' "$T/poll.csv" | wc -l)" 0
+is "completion=poll: wake is 0 on every row" "$(awk -F, "$COLS"'NR > 1 && col("wake_ns") != 0' "$T/poll.csv" | wc -l)" 0
 set_knobs depth=8 strategy=streaming,sg
 is "completion=poll, depth 8: done" "$(run_wait)" "state=done done=30 total=30 errors=0 skipped=0"
 is "completion=poll, depth 8: the phases add up, every transfer verified" \
-	"$(bad_sums "$D/results") $(awk -F, 'NR > 1 && $12 != 1' "$D/results" | wc -l)" "0 0"
+	"$(bad_sums "$D/results") $(awk -F, "$COLS"'NR > 1 && col("ok") != 1' "$D/results" | wc -l)" "0 0"
 set_knobs depth=1 completion=irq
 
 # ---------------------------------------------------------------- the access model
 set_knobs touch=0
 run_wait > /dev/null
-is "touch=0: fill and read are 0 on every row" "$(awk -F, 'NR > 1 && ($4 != 0 || $10 != 0)' "$D/results" | wc -l)" 0
+is "touch=0: fill and read are 0 on every row" "$(awk -F, "$COLS"'NR > 1 && (col("fill_ns") != 0 || col("read_ns") != 0)' "$D/results" | wc -l)" 0
 set_knobs touch=1 strategy=coherent sizes=64K iterations=10 warmup=1
 run_wait > /dev/null
-full=$(awk -F, '$3 == "fill" { print $6 }' "$D/summary")
+full=$(awk -F, "$COLS"'col("phase") == "fill" { print col("p50_ns") }' "$D/summary")
 set_knobs touch_bytes=256
 is "touch_bytes=256: verified" "$(run_wait)" "state=done done=10 total=10 errors=0 skipped=0"
-part=$(awk -F, '$3 == "fill" { print $6 }' "$D/summary")
+part=$(awk -F, "$COLS"'col("phase") == "fill" { print col("p50_ns") }' "$D/summary")
 check "touch_bytes=256 at 64 KiB fills in under a quarter of the time of the whole buffer ($part vs $full ns)" \
 	[ "$((part * 4))" -lt "$full" ]
 set_knobs touch_bytes=0 cold=1
