@@ -70,10 +70,35 @@ static int dmademo_hists_alloc(struct dmademo_result *res, const struct dmademo_
 	return res->thread_hists ? 0 : -ENOMEM;
 }
 
-/* capacity: samples to keep (recording samples), 0 for histograms */
-static struct dmademo_result *dmademo_result_alloc(const struct dmademo_params *p,
-						   unsigned int nr_cells, u32 capacity)
+/*
+ * The run's strategies: those asked for, but for "all" only those the run's
+ * device can take (ops->check; info shows the others as unusable, with the
+ * reason). One named is tried, and its cells skipped with the reason.
+ */
+static unsigned int dmademo_run_strategies(const struct dmademo_params *p,
+					   struct device *dev, u8 *list)
 {
+	char why[sizeof_field(struct dmademo_cell, skip)];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->nr_strategies; i++) {
+		const struct dmademo_ops *ops = dmademo_ops[p->strategies[i]];
+
+		if (!p->strategy_all || !dev || !ops->check || !ops->check(dev, why, sizeof(why)))
+			list[n++] = p->strategies[i];
+	}
+	return n;
+}
+
+/*
+ * The knobs p with the strategies of list; capacity: samples to keep
+ * (recording samples), 0 for histograms
+ */
+static struct dmademo_result *dmademo_result_alloc(const struct dmademo_params *p,
+						   const u8 *list, unsigned int nr,
+						   u32 capacity)
+{
+	unsigned int nr_cells = nr * p->nr_sizes;
 	bool hist = p->record == DMADEMO_RECORD_HISTOGRAM;
 	struct dmademo_result *res;
 	unsigned int i, j, k = 0;
@@ -106,6 +131,9 @@ static struct dmademo_result *dmademo_result_alloc(const struct dmademo_params *
 
 	mutex_init(&res->text_lock);
 	res->params = *p;
+	memcpy(res->params.strategies, list, nr);
+	res->params.nr_strategies = nr;
+	p = &res->params;
 	res->capacity = capacity;
 	res->seed = p->seed ?: get_random_u32() ?: 1;
 	for (i = 0; i < p->nr_strategies; i++) {
@@ -276,8 +304,9 @@ static int dmademo_check_params(const struct dmademo_params *p, u64 samples)
 int dmademo_start(void)
 {
 	const struct dmademo_params *p = &dmademo.params;
-	unsigned int nr_cells = p->nr_strategies * p->nr_sizes, skipped;
+	unsigned int nr_cells = p->nr_strategies * p->nr_sizes, skipped, nr;
 	u64 samples = (u64)nr_cells * p->iterations * p->rounds * p->threads;
+	u8 list[DMADEMO_NR_STRATEGIES];
 	struct dmademo_result *res;
 	struct task_struct *t;
 	bool hist;
@@ -291,9 +320,13 @@ int dmademo_start(void)
 	ret = dmademo_check_params(p, samples);
 	if (ret)
 		return ret;
+	/* the channel is chosen by now: the run's device is known */
+	nr = dmademo_run_strategies(p, dmademo_run_dev(), list);
+	nr_cells = nr * p->nr_sizes;
+	samples = (u64)nr_cells * p->iterations * p->rounds * p->threads;
 
 	hist = p->record == DMADEMO_RECORD_HISTOGRAM;
-	res = dmademo_result_alloc(p, nr_cells, hist ? 0 : samples);
+	res = dmademo_result_alloc(p, list, nr, hist ? 0 : samples);
 	if (!res) {
 		if (hist)
 			dmademo_set_state(DMADEMO_FAILED, -ENOMEM,

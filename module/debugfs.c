@@ -18,6 +18,8 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "strategy.h"
+
 static const char * const state_names[] = {
 	[DMADEMO_IDLE]	  = "idle",
 	[DMADEMO_RUNNING] = "running",
@@ -144,8 +146,11 @@ static int knob_parse(const struct dmademo_knob *k, char *buf,
 			*knob_u32(p, k) = i;
 		return ret;
 	case KNOB_STRATEGIES:
-		return dmademo_parse_strategies(buf, p->strategies,
-						&p->nr_strategies, why);
+		ret = dmademo_parse_strategies(buf, dmademo_strategies_absent(),
+					       p->strategies, &p->nr_strategies, why);
+		if (!ret)
+			p->strategy_all = !strcmp(buf, "all");	/* (newline taken off) */
+		return ret;
 	case KNOB_SIZES:
 		return dmademo_parse_sizes(buf, p->sizes, &p->nr_sizes, why);
 	case KNOB_CPU:

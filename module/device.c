@@ -27,6 +27,8 @@
 #include <linux/swiotlb.h>
 #include <linux/utsname.h>
 
+#include "strategy.h"
+
 /* Unbinding stops a run on the device; the run restores its mask. */
 static void dmademo_bind_release(void *data)
 {
@@ -165,6 +167,32 @@ static void map_probe(struct seq_file *m, struct device *dev)
 	kfree(buf);
 }
 
+/*
+ * The strategies this device cannot take (ops->check: they are skipped
+ * there), each as unusable_NAME=why, then their list. Out of a run only: a
+ * check may allocate on the device.
+ */
+static void unusable_show(struct seq_file *m, struct device *dev)
+{
+	unsigned int i, n = 0;
+	char why[80];
+	u32 no = 0;
+
+	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++) {
+		const struct dmademo_ops *ops = dmademo_ops[i];
+
+		if (ops->absent || !ops->check || !ops->check(dev, why, sizeof(why)))
+			continue;
+		no |= BIT(i);
+		seq_printf(m, "unusable_%s=%s\n", dmademo_strategy_names[i], why);
+	}
+	seq_puts(m, "unusable=");
+	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
+		if (no & BIT(i))
+			seq_printf(m, "%s%s", n++ ? "," : "", dmademo_strategy_names[i]);
+	seq_putc(m, '\n');
+}
+
 static void device_show(struct seq_file *m, struct device *dev)
 {
 	struct dma_chan *chan = dmademo.chan;
@@ -189,8 +217,10 @@ static void device_show(struct seq_file *m, struct device *dev)
 	seq_printf(m, "iommu_group=%d\n", group);
 	seq_printf(m, "iommu_domain=%s\n", iommu_domain_name(dev));
 	seq_printf(m, "dma_path=%s\n", dma_path(dev));
-	if (!dmademo_running())
+	if (!dmademo_running()) {
 		map_probe(m, dev);
+		unusable_show(m, dev);
+	}
 	seq_printf(m, "chan_stuck=%d\n", READ_ONCE(dmademo.chan_stuck));
 	/* without it a failed transfer costs the channel: dmademo_chan_quiet() */
 	if (!dmademo.bound && chan)
@@ -209,18 +239,41 @@ static void list_show(struct seq_file *m, const char *key,
 	seq_putc(m, '\n');
 }
 
+/* the strategies built without their calls (Kbuild), then absent_NAME=why */
+static void absent_show(struct seq_file *m)
+{
+	unsigned int i, n = 0;
+
+	seq_puts(m, "absent=");
+	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
+		if (dmademo_ops[i]->absent)
+			seq_printf(m, "%s%s", n++ ? "," : "", dmademo_strategy_names[i]);
+	seq_putc(m, '\n');
+	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
+		if (dmademo_ops[i]->absent)
+			seq_printf(m, "absent_%s=%s\n", dmademo_strategy_names[i],
+				   dmademo_ops[i]->absent);
+}
+
 /*
  * The vocabulary (vocab.h), for the collector to copy into meta: every
  * strategy with its family (name:family,...), the phases, the columns.
  */
 static void vocab_show(struct seq_file *m)
 {
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	seq_puts(m, "families=");
 	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
 		seq_printf(m, "%s%s:%s", i ? "," : "", dmademo_strategy_names[i],
 			   dmademo_strategy_families[i]);
+	seq_putc(m, '\n');
+	/* the strategies measured against an older call: name:baseline,... */
+	seq_puts(m, "baselines=");
+	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
+		if (dmademo_strategy_baselines[i])
+			seq_printf(m, "%s%s:%s", n++ ? "," : "", dmademo_strategy_names[i],
+				   dmademo_strategy_baselines[i]);
 	seq_putc(m, '\n');
 	list_show(m, "engines", dmademo_engine_names, DMADEMO_NR_ENGINES);
 	list_show(m, "phases", dmademo_phase_names, DMADEMO_NR_PHASES);
@@ -265,6 +318,7 @@ static int info_show(struct seq_file *m, void *v)
 	seq_printf(m, "max_rounds=%u\n", DMADEMO_MAX_ROUNDS);
 	if (IS_ENABLED(CONFIG_FAULT_INJECTION))
 		seq_printf(m, "fail_nth_left=%d\n", READ_ONCE(dmademo.fail_nth_left));
+	absent_show(m);
 	vocab_show(m);
 	return 0;
 }

@@ -50,6 +50,7 @@ enum dmademo_state {
 struct dmademo_params {
 	u8 strategies[DMADEMO_NR_STRATEGIES];
 	unsigned int nr_strategies;
+	bool strategy_all;	/* "all": those the run's device can take */
 	u32 sizes[DMADEMO_MAX_SIZES];
 	unsigned int nr_sizes;
 	u32 iterations;

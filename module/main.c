@@ -20,6 +20,8 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
+#include "strategy.h"
+
 /* Unbinding the device takes its channel back, stopping a run that uses it. */
 static void dmademo_dt_release(void *data)
 {
@@ -116,7 +118,9 @@ static int __init dmademo_init(void)
 {
 	int ret;
 
-	dmademo_strategies_all(dmademo.params.strategies, &dmademo.params.nr_strategies);
+	dmademo_strategies_all(dmademo_strategies_absent(), dmademo.params.strategies,
+			       &dmademo.params.nr_strategies);
+	dmademo.params.strategy_all = true;
 	dmademo.copy_buf = kzalloc(DMADEMO_COPY_MAX, GFP_KERNEL);
 	if (!dmademo.copy_buf)
 		return -ENOMEM;

@@ -172,18 +172,22 @@ int dmademo_parse_sizes(char *buf, u32 *sizes, unsigned int *nr,
 	return 0;
 }
 
-/* "all": every strategy, in the order of enum dmademo_strategy (the default) */
-void dmademo_strategies_all(u8 *list, unsigned int *nr)
+/*
+ * "all": every strategy but those in the mask absent (BIT(strategy): not
+ * built into this module), in the order of enum dmademo_strategy
+ */
+void dmademo_strategies_all(u32 absent, u8 *list, unsigned int *nr)
 {
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
-		list[i] = i;
-	*nr = DMADEMO_NR_STRATEGIES;
+		if (!(absent & (1U << i)))
+			list[n++] = i;
+	*nr = n;
 }
 
-int dmademo_parse_strategies(char *buf, u8 *list, unsigned int *nr,
-			     const char **why)
+int dmademo_parse_strategies(char *buf, u32 absent, u8 *list,
+			     unsigned int *nr, const char **why)
 {
 	u8 tmp[DMADEMO_NR_STRATEGIES];
 	unsigned int seen = 0, n = 0;
@@ -194,7 +198,7 @@ int dmademo_parse_strategies(char *buf, u8 *list, unsigned int *nr,
 	if (ret)
 		return ret;
 	if (!strcmp(buf, "all")) {
-		dmademo_strategies_all(list, nr);
+		dmademo_strategies_all(absent, list, nr);
 		return 0;
 	}
 	while ((tok = strsep(&buf, ","))) {

@@ -71,8 +71,8 @@ int dmademo_parse_name(const char *buf, const char * const *names,
 		       unsigned int nr, unsigned int *idx, const char **why);
 int dmademo_parse_sizes(char *buf, u32 *sizes, unsigned int *nr,
 			const char **why);
-void dmademo_strategies_all(u8 *list, unsigned int *nr);
-int dmademo_parse_strategies(char *buf, u8 *list, unsigned int *nr,
-			     const char **why);
+void dmademo_strategies_all(u32 absent, u8 *list, unsigned int *nr);
+int dmademo_parse_strategies(char *buf, u32 absent, u8 *list,
+			     unsigned int *nr, const char **why);
 
 #endif /* DMADEMO_PARSE_H */

@@ -13,96 +13,26 @@
  *                  non-contiguous buffers since 5.15; without an IOMMU it
  *                  hands out one contiguous segment)
  *
- * Pages are allocated one by one and put in the table one per entry, so
- * the table is as discontiguous as the pages; only an IOMMU's mapping
- * merges segments. Sizes under a page use one page.
+ * Their pages (pages.c) are in the table one per entry, so the table is as
+ * discontiguous as the pages; only an IOMMU's mapping merges segments.
  */
 #include "dmademo.h"
 
 #include <linux/highmem.h>
 #include <linux/mm.h>
-#include <linux/slab.h>
-#include <linux/vmalloc.h>
 
 #include "strategy.h"
 
-/*
- * A buffer is up to 16384 order-0 allocations, which GFP_KERNEL alone never
- * lets fail: a run too big for the memory woke the OOM killer, which could
- * only kill user space (the run's thread cannot be killed) and then
- * panicked. They fail instead, and the cell is skipped with -ENOMEM.
- */
 #define GFP_BUF		(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
-
-/* One buffer of separate pages: its table and its CPU mapping. */
-struct sg_buf {
-	struct sg_table sgt;
-	unsigned int nr_pages;
-	struct page *pages[];
-};
-
-static void sg_buf_free(void *vaddr, struct sg_table *sgt)
-{
-	struct sg_buf *sb;
-	unsigned int i;
-
-	if (!sgt)
-		return;
-	sb = container_of(sgt, struct sg_buf, sgt);
-	vunmap(vaddr);
-	sg_free_table(&sb->sgt);
-	for (i = 0; i < sb->nr_pages; i++)
-		__free_page(sb->pages[i]);
-	kfree(sb);
-}
-
-static struct sg_table *sg_buf_alloc(size_t len, void **vaddr)
-{
-	unsigned int i, n = max_t(size_t, 1, DIV_ROUND_UP(len, PAGE_SIZE));
-	long avail = si_mem_available() - global_zone_page_state(NR_FREE_CMA_PAGES);
-	struct scatterlist *sg;
-	struct sg_buf *sb;
-
-	/*
-	 * vmap() allocates with GFP_KERNEL whatever GFP_BUF says (page tables
-	 * and, with KASAN, a shadow of 1/8 of the buffer): a buffer takes at
-	 * most half of what unmovable allocations can still get, so that it
-	 * leaves at least as much as it takes.
-	 */
-	if (n > avail / 2)
-		return NULL;
-	sb = kzalloc(struct_size(sb, pages, n), GFP_BUF);
-	if (!sb)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		sb->pages[i] = alloc_page(GFP_BUF);
-		if (!sb->pages[i])
-			goto err;
-		sb->nr_pages++;
-	}
-	if (sg_alloc_table(&sb->sgt, n, GFP_BUF))
-		goto err;
-	for_each_sgtable_sg(&sb->sgt, sg, i)
-		sg_set_page(sg, sb->pages[i], min_t(size_t, len - i * PAGE_SIZE, PAGE_SIZE), 0);
-	*vaddr = vmap(sb->pages, n, VM_MAP, PAGE_KERNEL);
-	if (*vaddr)
-		return &sb->sgt;
-	sg_free_table(&sb->sgt);
-err:
-	while (sb->nr_pages)
-		__free_page(sb->pages[--sb->nr_pages]);
-	kfree(sb);
-	return NULL;
-}
 
 static int sg_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	s->src_sgt = sg_buf_alloc(b->len, &s->src);
+	s->src_sgt = dmademo_pages_alloc(b->len, &s->src);
 	if (!s->src_sgt)
 		return -ENOMEM;
-	s->dst_sgt = sg_buf_alloc(b->len, &s->dst);
+	s->dst_sgt = dmademo_pages_alloc(b->len, &s->dst);
 	if (!s->dst_sgt) {
-		sg_buf_free(s->src, s->src_sgt);
+		dmademo_pages_free(s->src, s->src_sgt);
 		return -ENOMEM;
 	}
 	return 0;
@@ -110,8 +40,8 @@ static int sg_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 static void sg_free(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	sg_buf_free(s->dst, s->dst_sgt);
-	sg_buf_free(s->src, s->src_sgt);
+	dmademo_pages_free(s->dst, s->dst_sgt);
+	dmademo_pages_free(s->src, s->src_sgt);
 }
 
 /*

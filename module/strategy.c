@@ -9,6 +9,9 @@
  *   noncoherent     dma_alloc_noncoherent() + dma_sync_single_for_{device,cpu}()
  *   cpu             kmalloc() + memcpy(): the baseline without DMA
  *
+ * (sg.c has the scatterlist strategies, iova.c iova and phys.) A strategy
+ * whose calls this kernel's headers lack (Kbuild) is built as absent: its
+ * cells are skipped with the reason, and "all" leaves it out.
  * Sources are mapped DMA_TO_DEVICE, destinations DMA_FROM_DEVICE (map-only
  * runs may choose others: b->src_dir, b->dst_dir), all on the DMA
  * controller's device or the bound one. Buffers start owned by the CPU, which fills
@@ -101,26 +104,6 @@ static void pool_put(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
 	dma_pool_free(b->pool, s->dst, s->dst_dma);
 	dma_pool_free(b->pool, s->src, s->src_dma);
-}
-
-/* kmalloc: streaming and cpu */
-
-static int kmalloc_alloc(struct dmademo_bufs *b, struct dmademo_slot *s)
-{
-	s->src = kmalloc(b->len, GFP_BUF);
-	s->dst = kmalloc(b->len, GFP_BUF);
-	if (!s->src || !s->dst) {
-		kfree(s->dst);
-		kfree(s->src);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static void kmalloc_free(struct dmademo_bufs *b, struct dmademo_slot *s)
-{
-	kfree(s->dst);
-	kfree(s->src);
 }
 
 /* streaming: map before, unmap after every transfer */
@@ -219,8 +202,8 @@ static const struct dmademo_ops pool_ops = {
 
 static const struct dmademo_ops streaming_ops = {
 	.alloc_what = "kmalloc",
-	.alloc = kmalloc_alloc,
-	.free = kmalloc_free,
+	.alloc = dmademo_kmalloc_alloc,
+	.free = dmademo_kmalloc_free,
 	.to_dev = streaming_to_dev,
 	.to_cpu = streaming_to_cpu,
 	.map_per_transfer = true,
@@ -248,8 +231,8 @@ static const struct dmademo_ops noncoherent_ops = {
 
 static const struct dmademo_ops cpu_ops = {
 	.alloc_what = "kmalloc",
-	.alloc = kmalloc_alloc,
-	.free = kmalloc_free,
+	.alloc = dmademo_kmalloc_alloc,
+	.free = dmademo_kmalloc_free,
 	.kmalloc = true,
 	.cpu_copy = true,
 };
@@ -264,15 +247,41 @@ const struct dmademo_ops *const dmademo_ops[DMADEMO_NR_STRATEGIES] = {
 	[DMADEMO_SG]		 = &dmademo_sg_ops,
 	[DMADEMO_SG_SYNC]	 = &dmademo_sg_sync_ops,
 	[DMADEMO_NONCONTIGUOUS]	 = &dmademo_noncontiguous_ops,
+	[DMADEMO_IOVA]		 = &dmademo_iova_ops,
+	[DMADEMO_PHYS]		 = &dmademo_phys_ops,
 };
 
+/* BIT(strategy) of those built as absent, for "all" (parse.c) */
+u32 dmademo_strategies_absent(void)
+{
+	u32 absent = 0;
+	unsigned int i;
+
+	for (i = 0; i < DMADEMO_NR_STRATEGIES; i++)
+		if (dmademo_ops[i]->absent)
+			absent |= BIT(i);
+	return absent;
+}
+
 /*
- * A size the strategy can never reach, whatever memory is free: refused
- * before the run, with the limit in why. 0 if it can be tried.
+ * A cell the strategy can never run, whatever memory is free: a strategy
+ * this module lacks, one the device cannot take, a size beyond its limits.
+ * Skipped before the run, with the reason in why. 0 if it can be tried.
  */
 int dmademo_size_check(const struct dmademo_ops *ops, struct device *dev,
 		       size_t len, char *why, size_t why_len)
 {
+	int ret;
+
+	if (ops->absent) {
+		strscpy(why, ops->absent, why_len);
+		return -EOPNOTSUPP;
+	}
+	if (ops->check) {
+		ret = ops->check(dev, why, why_len);
+		if (ret)
+			return ret;
+	}
 	if (ops->max_size && len > ops->max_size) {
 		snprintf(why, why_len,
 			 "larger than %zu B: blocks above a page are each a dma_alloc_coherent()",

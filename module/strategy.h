@@ -22,6 +22,9 @@ struct dmademo_slot {
 	void *src, *dst;		/* the CPU's view */
 	dma_addr_t src_dma, dst_dma;	/* the device's, or its first segment */
 	struct sg_table *src_sgt, *dst_sgt;	/* scatterlist strategies */
+#ifdef DMADEMO_HAVE_DMA_IOVA
+	struct dma_iova_state src_iova, dst_iova;	/* iova */
+#endif
 	struct dma_async_tx_descriptor **tx;	/* b->max_tx of them */
 	unsigned int nr_tx;		/* in the last transfer */
 	dma_cookie_t cookie;		/* of its last descriptor */
@@ -57,6 +60,10 @@ struct dmademo_bufs {
 
 struct dmademo_ops {
 	const char *alloc_what;		/* for error messages */
+	/* not built into this module (the kernel's headers lack its calls): why */
+	const char *absent;
+	/* whether it can run on dev; 0 or a negative errno and why */
+	int (*check)(struct device *dev, char *why, size_t why_len);
 	int (*setup)(struct dmademo_bufs *b);
 	void (*teardown)(struct dmademo_bufs *b);
 	/* mapped once per step: base's buffers and mapping, synced around transfers */
@@ -81,10 +88,19 @@ struct dmademo_ops {
 
 extern const struct dmademo_ops *const dmademo_ops[DMADEMO_NR_STRATEGIES];
 extern const struct dmademo_ops dmademo_sg_ops, dmademo_sg_sync_ops,
-	dmademo_noncontiguous_ops;
+	dmademo_noncontiguous_ops, dmademo_iova_ops, dmademo_phys_ops;
+
+/* pages.c: a slot's two kmalloc() buffers */
+int dmademo_kmalloc_alloc(struct dmademo_bufs *b, struct dmademo_slot *s);
+void dmademo_kmalloc_free(struct dmademo_bufs *b, struct dmademo_slot *s);
+
+/* pages.c: a buffer of separate pages, one per table entry, vmap()ed for the CPU */
+struct sg_table *dmademo_pages_alloc(size_t len, void **vaddr);
+void dmademo_pages_free(void *vaddr, struct sg_table *sgt);
 
 int dmademo_size_check(const struct dmademo_ops *ops, struct device *dev,
 		       size_t len, char *why, size_t why_len);
+u32 dmademo_strategies_absent(void);
 struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 					struct device *dev, size_t len,
 					size_t align, unsigned int nr,

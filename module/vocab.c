@@ -23,6 +23,8 @@ const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES] = {
 	[DMADEMO_SG]		 = "sg",
 	[DMADEMO_SG_SYNC]	 = "sg-sync",
 	[DMADEMO_NONCONTIGUOUS]	 = "noncontiguous",
+	[DMADEMO_IOVA]		 = "iova",
+	[DMADEMO_PHYS]		 = "phys",
 };
 
 /*
@@ -40,6 +42,18 @@ const char * const dmademo_strategy_families[DMADEMO_NR_STRATEGIES] = {
 	[DMADEMO_SG]		 = "streaming",
 	[DMADEMO_SG_SYNC]	 = "streaming",
 	[DMADEMO_NONCONTIGUOUS]	 = "streaming",
+	[DMADEMO_IOVA]		 = "streaming",
+	[DMADEMO_PHYS]		 = "streaming",
+};
+
+/*
+ * What a strategy is measured against: the older calls a driver would use
+ * for the same buffers (NULL: none). iova links the pages sg maps; phys
+ * maps by physical address what streaming maps by virtual address.
+ */
+const char * const dmademo_strategy_baselines[DMADEMO_NR_STRATEGIES] = {
+	[DMADEMO_IOVA]		 = "sg",
+	[DMADEMO_PHYS]		 = "streaming",
 };
 
 const char * const dmademo_phase_names[DMADEMO_NR_PHASES] = {

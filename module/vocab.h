@@ -26,6 +26,8 @@ enum dmademo_strategy {
 	DMADEMO_SG,		/* a page list, dma_map_sgtable() per transfer */
 	DMADEMO_SG_SYNC,	/* a page list mapped once, synced */
 	DMADEMO_NONCONTIGUOUS,	/* dma_alloc_noncontiguous() + syncs */
+	DMADEMO_IOVA,		/* separate pages dma_iova_link()ed per transfer */
+	DMADEMO_PHYS,		/* kmalloc() + dma_map_phys() per transfer */
 	DMADEMO_NR_STRATEGIES
 };
 
@@ -62,6 +64,7 @@ enum dmademo_engine_id {
 
 extern const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES];
 extern const char * const dmademo_strategy_families[DMADEMO_NR_STRATEGIES];
+extern const char * const dmademo_strategy_baselines[DMADEMO_NR_STRATEGIES];
 extern const char * const dmademo_phase_names[DMADEMO_NR_PHASES];
 extern const char * const dmademo_engine_names[DMADEMO_NR_ENGINES];
 extern const char * const dmademo_kind_names[DMADEMO_NR_KIND_NAMES];

@@ -199,10 +199,10 @@ else
 	tap_fail "no /work/lava/dmademo.sh (the runner's --file lava)"
 fi
 
-# --- map-only: --bind a platform device nothing binds here: the Pi's soc:gpu, or the Exynos's
+# --- map-only: --bind a platform device nothing binds here: the Pi's soc:gpu (gpu in 7.x), or the Exynos's
 # 2D engine (its driver is a module the board lacks); a second one for the EBUSY case ---------
 BD= BD2=
-for d in soc:gpu:timer 12800000.g2d:12810000.rotator; do
+for d in soc:gpu:timer gpu:timer 12800000.g2d:12810000.rotator; do
 	if [ -e "/sys/bus/platform/devices/${d%:*}" ] && [ ! -e "/sys/bus/platform/devices/${d%:*}/driver" ]; then
 		BD=${d%:*} BD2=${d##*:}
 		break

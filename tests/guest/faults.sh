@@ -197,7 +197,7 @@ else
 	done
 	TOOL=0
 	BD=
-	for d in soc:gpu 12800000.g2d; do
+	for d in soc:gpu gpu 12800000.g2d; do
 		[ -e "/sys/bus/platform/devices/$d" ] && [ ! -e "/sys/bus/platform/devices/$d/driver" ] &&
 			BD=$d && break
 	done

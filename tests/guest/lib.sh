@@ -174,10 +174,18 @@ csv_checks() {
 		END { print bad + 0 }' "$_s")" 0
 }
 
-# The module's strategies, comma-separated in its order, from the families= line of its
-# info (module/vocab.c); strategies FAMILY: those of every other family (strategies cpu:
-# the DMA ones). The module must be loaded.
+# The strategies a run of "all" has, comma-separated in the module's order: the families= line
+# of its info (module/vocab.c) less those built without their kernel calls (absent=) and, once
+# the run's device is known, those it cannot take (unusable=); strategies FAMILY: those of
+# every other family (strategies cpu: the DMA ones). `present`: the first two only, as the
+# strategy knob reads back "all". The module must be loaded.
+present() {
+	_no=",$(sed -n 's/^absent=//p' "$D/info"),"
+	sed -n 's/^families=//p' "$D/info" | tr , '\n' | awk -F: -v not="${1:-}" -v no="$_no" \
+		'$2 != not && index(no, "," $1 ",") == 0 { printf "%s%s", n++ ? "," : "", $1 } END { print "" }'
+}
 strategies() {
-	sed -n 's/^families=//p' "$D/info" | tr , '\n' |
-		awk -F: -v not="${1:-}" '$2 != not { printf "%s%s", n++ ? "," : "", $1 } END { print "" }'
+	_no=",$(sed -n 's/^unusable=//p' "$D/info"),"
+	present "${1:-}" | tr , '\n' | awk -v no="$_no" \
+		'index(no, "," $1 ",") == 0 { printf "%s%s", n++ ? "," : "", $1 } END { print "" }'
 }

@@ -315,7 +315,7 @@ static void fuzz_strategies(const char *s)
 
 	memset(list, POISON8, sizeof(list));
 	memset(poison, POISON8, sizeof(poison));
-	ret = dmademo_parse_strategies(buf, list, &nr, &why);
+	ret = dmademo_parse_strategies(buf, 0, list, &nr, &why);
 	CHECK(ret == ref_strategies(s, ref, &ref_nr));
 	if (!ret) {
 		CHECK(nr >= 1 && nr <= DMADEMO_NR_STRATEGIES);

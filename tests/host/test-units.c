@@ -213,7 +213,7 @@ static void test_strategies(void)
 		int ret, good;
 
 		snprintf(buf, sizeof(buf), "%s", strategy_cases[i].in);
-		ret = dmademo_parse_strategies(buf, list, &nr, &why);
+		ret = dmademo_parse_strategies(buf, 0, list, &nr, &why);
 		good = ret == strategy_cases[i].ret;
 		if (good && ret) {
 			good = nr == 99 && list[0] == 5 && why;
@@ -227,6 +227,25 @@ static void test_strategies(void)
 			good = !strcmp(got, *strategy_cases[i].out ? strategy_cases[i].out : every);
 		}
 		ok(good, "parse_strategies '%s'", strategy_cases[i].in);
+	}
+	/* a strategy this kernel lacks: not in "all", still accepted by name (skipped at start) */
+	{
+		u32 absent = (1U << DMADEMO_IOVA) | (1U << DMADEMO_PHYS);
+		u8 list[DMADEMO_NR_STRATEGIES];
+		unsigned int nr = 0, bad = 0;
+		const char *why = NULL;
+
+		snprintf(buf, sizeof(buf), "all");
+		if (dmademo_parse_strategies(buf, absent, list, &nr, &why) ||
+		    nr != DMADEMO_NR_STRATEGIES - 2)
+			bad++;
+		for (j = 0; j < nr; j++)
+			bad += !!(absent & (1U << list[j])) + (j && list[j] <= list[j - 1]);
+		ok(!bad, "parse_strategies '%s' leaves out the absent strategies", "all");
+		snprintf(buf, sizeof(buf), "phys,sg");
+		ok(!dmademo_parse_strategies(buf, absent, list, &nr, &why) && nr == 2 &&
+		   list[0] == DMADEMO_PHYS, "parse_strategies '%s' with phys absent: accepted",
+		   "phys,sg");
 	}
 }
 
