@@ -157,14 +157,16 @@ fi
 # within 25% of 1. Paired, so that the host slowing down mid-boot (the other
 # boot of make check shares its two cores) moves both sides of a ratio; one
 # make check saw the first pair at 8.8 us each and the other four at 14.
-# On the PCI device of the emulated servers only: not on the debug kernel, whose
-# DMA-API debugging is most of every map and unmap, and not on the Pi, where one
-# make check on 6.12 found dmademo at twice the plain loop in all five
-# alternations, not yet explained.
+# Not on the debug kernel, whose DMA-API debugging is most of every map and
+# unmap. Checked on the PCI device of the emulated servers; on the Pi's soc:gpu
+# the pairs are measured and noted, not checked: one make check on 6.12 found
+# dmademo at 3.0 us against 1.5 to 2.7 in all five pairs, which no boot since
+# has repeated on 6.1 or 6.12, and which neither bouncing nor the buffers nor
+# the sync path explains (docs/maponly.md, "The Raspberry Pi's soc:gpu").
 PM=/lib/modules/plainmap.ko
-if [ -f "$PM" ] && [ "$BUS" = pci ] && ! dbg_active; then
+if [ -f "$PM" ] && ! dbg_active; then
 	set_knobs strategy=streaming sizes=4K iterations=2000 warmup=200 touch=0 dma_bits=64
-	h= p= k=
+	h= p= k= e=
 	for i in 1 2 3 4 5; do
 		run_wait > /dev/null
 		# each of the two phases holds what a phase adds to what it times (a clock
@@ -175,6 +177,8 @@ if [ -f "$PM" ] && [ "$BUS" = pci ] && ! dbg_active; then
 			awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
 		if insmod "$PM" bus=$BUS dev=$DEV size=4096 iterations=2000; then
 			p="$p $(cat /sys/module/plainmap/parameters/result_ns)"
+			# the same round trip timed alone, with dmademo's two clock reads
+			e="$e $(cat /sys/module/plainmap/parameters/result_each_ns)"
 			rmmod plainmap
 		fi
 	done
@@ -189,10 +193,12 @@ if [ -f "$PM" ] && [ "$BUS" = pci ] && ! dbg_active; then
 	R=${1:-0} H=${2:-} P=${3:-} K=${4:-0}
 	set -- $(ratio 0)
 	R0=${1:-0}
-	note "yardstick: dmademo to_dev + to_cpu medians$h ns; plain loop$p ns; two phases' own cost$k ns"
-	echo "device=$DEV path=$(info dma_path) dmademo_ns=$H plain_ns=$P phases_ns=$K runs_dmademo=${h# } runs_plain=${p# }" >> "$OUT/yardstick.txt"
+	note "yardstick: dmademo to_dev + to_cpu medians$h ns; plain loop$p ns; two phases' own cost$k ns; plain loop timed one at a time$e ns"
+	echo "device=$DEV path=$(info dma_path) dmademo_ns=$H plain_ns=$P phases_ns=$K runs_dmademo=${h# } runs_plain=${p# } runs_plain_each=${e# }" >> "$OUT/yardstick.txt"
 	within() { awk -v r="${1:-0}" 'BEGIN { exit !(r >= 0.75 && r <= 1.25) }'; }
-	if [ "${P:-0}" -ge $((8 * K)) ]; then
+	if [ "$BUS" != pci ]; then
+		note "yardstick on $DEV: the median of five pairs $R less the phases' cost, $R0 as measured (${H:-?} against ${P:-?} ns): noted, not checked"
+	elif [ "${P:-0}" -ge $((8 * K)) ]; then
 		check "streaming 4 KiB map + unmap: dmademo's less its two phases' own cost ($K ns) over the plain loop's, the median of five pairs ($R: ${H:-?} against ${P:-?} ns), within 25% of 1" \
 			within "$R"
 		check "... and as measured ($R0), within 25% too" within "$R0"
