@@ -60,7 +60,7 @@ shquote() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 read_keys() {
 	local line key val
 	while IFS= read -r line; do
-		[[ $line =~ ^((DEB|COMPAT|DBG|X86|ARMHF|ST)_[A-Z0-9_]+|BUSYBOX|CMDLINE_EXTRA)=(.*)$ ]] || continue
+		[[ $line =~ ^((DEB|COMPAT|NEXT|DBG|X86|ARMHF|ST)_[A-Z0-9_]+|BUSYBOX|CMDLINE_EXTRA)=(.*)$ ]] || continue
 		key=${BASH_REMATCH[1]} val=${BASH_REMATCH[3]}
 		if [[ $val == \'*\' ]]; then
 			val=${val:1:-1} val=${val//\'\\\'\'/\'}
