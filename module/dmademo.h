@@ -93,6 +93,7 @@ struct dmademo_cell {
 	u32 recorded;		/* transfers its steps recorded so far */
 	u64 wall_ns;		/* summed over its steps */
 	bool need_sync;		/* dma_need_sync() on its streaming handles */
+	bool bounced;		/* its first step's mapping was a bounce buffer */
 	u32 segments;		/* descriptors per transfer, at most */
 	bool ready;		/* final; smp_store_release() */
 	int skip_err;		/* why it cannot run, if it cannot */

@@ -38,6 +38,7 @@ struct dmademo_loop {
 	u32 cpu;			/* it is bound to, or DMADEMO_CPU_ANY */
 	bool first;			/* to find out whether its mappings need syncing */
 	bool need_sync;
+	bool bounced;			/* its first mapping was a bounce buffer */
 	u64 n;				/* transfers recorded */
 	u32 errors;			/* of them, not verified */
 	u32 segments;

@@ -308,8 +308,8 @@ static int summary_show(struct seq_file *m, void *v)
 				   s->stddev);
 			seq_put_mbps(m, c->size, s->p50);
 			seq_put_mbps(m, (u64)c->size * (c->n + c->failed), c->wall_ns);
-			seq_printf(m, ",%llu,%d,%u,%u,%u\n", c->failed, c->need_sync,
-				   c->segments, s->p999, s->p9999);
+			seq_printf(m, ",%llu,%d,%u,%u,%u,%d\n", c->failed, c->need_sync,
+				   c->segments, s->p999, s->p9999, c->bounced);
 		}
 	}
 	for (i = 0; i < res->nr_cells; i++) {

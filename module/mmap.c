@@ -269,7 +269,7 @@ static long user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 	u->b = b;
 	u->kind = a->kind;
 	u->dev_owns = false;
-	u->need_sync = dmademo_bufs_need_sync(b);
+	u->need_sync = dmademo_bufs_need_sync(b, NULL);
 	a->need_sync = u->need_sync;
 	mutex_unlock(&u->lock);
 

@@ -293,7 +293,7 @@ int dmademo_loop_run(struct dmademo_loop *l)
 		return PTR_ERR(b);
 	}
 	if (l->first)
-		l->need_sync = dmademo_bufs_need_sync(b);
+		l->need_sync = dmademo_bufs_need_sync(b, &l->bounced);
 
 	while (finished < n) {
 		/* keep `depth` transfers in flight; on stop, just drain */

@@ -19,7 +19,9 @@
  */
 #include "dmademo.h"
 
+#include <linux/dma-direct.h>	/* dma_to_phys(): what dma-direct handed over */
 #include <linux/dmapool.h>
+#include <linux/iommu.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -302,20 +304,58 @@ int dmademo_size_check(const struct dmademo_ops *ops, struct device *dev,
 }
 
 /*
+ * Whether the device was handed a copy rather than the memory itself: a
+ * swiotlb bounce buffer, from dma-direct (swiotlb_map(), for memory the
+ * device cannot reach or, since 6.5, small kmalloc() buffers a non-coherent
+ * device cannot have to itself: dma_kmalloc_needs_bounce()) or from an
+ * IOMMU (iommu_dma_map_phys() for untrusted devices). dma-direct hands the
+ * device phys_to_dma() of the memory, an IOMMU an IOVA that translates to it.
+ */
+static bool dmademo_bounced(struct device *dev, dma_addr_t handle, phys_addr_t phys)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+
+	if (domain && (domain->type & __IOMMU_DOMAIN_PAGING))
+		return iommu_iova_to_phys(domain, handle) != phys;
+	return dma_to_phys(dev, handle) != phys;
+}
+
+/* where a slot's buffer starts in memory, where the strategy knows */
+static bool dmademo_buf_phys(struct dmademo_bufs *b, void *buf, struct sg_table *sgt,
+			     phys_addr_t *phys)
+{
+	if (sgt)
+		*phys = sg_phys(sgt->sgl);
+	else if (b->ops->kmalloc)
+		*phys = virt_to_phys(buf);
+	else
+		return false;
+	return true;
+}
+
+/*
  * Whether the step's streaming mappings need syncing: on a non-coherent
  * device always; on a coherent one only when they bounce through swiotlb.
- * Strategies that map per transfer are tried on a mapping made here.
+ * And in *bounced (if not NULL) whether either was bounced. Strategies that
+ * map per transfer are tried on a mapping made here.
  */
-bool dmademo_bufs_need_sync(struct dmademo_bufs *b)
+bool dmademo_bufs_need_sync(struct dmademo_bufs *b, bool *bounced)
 {
 	struct dmademo_slot *s = &b->slot[0];
+	phys_addr_t src, dst;
 	bool need;
 
+	if (bounced)
+		*bounced = false;
 	if (!b->ops->to_dev)
 		return false;
 	if (b->ops->map_per_transfer && b->ops->to_dev(b, s))
 		return false;
 	need = dma_need_sync(b->dev, s->src_dma) || dma_need_sync(b->dev, s->dst_dma);
+	if (bounced && dmademo_buf_phys(b, s->src, s->src_sgt, &src) &&
+	    dmademo_buf_phys(b, s->dst, s->dst_sgt, &dst))
+		*bounced = dmademo_bounced(b->dev, s->src_dma, src) ||
+			   dmademo_bounced(b->dev, s->dst_dma, dst);
 	if (b->ops->map_per_transfer)
 		b->ops->to_cpu(b, s);
 	return need;

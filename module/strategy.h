@@ -106,7 +106,7 @@ struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 					size_t align, unsigned int nr,
 					u32 direction);
 void dmademo_bufs_free(struct dmademo_bufs *b);
-bool dmademo_bufs_need_sync(struct dmademo_bufs *b);
+bool dmademo_bufs_need_sync(struct dmademo_bufs *b, bool *bounced);
 bool dmademo_guard_ok(struct dmademo_bufs *b, struct dmademo_slot *s);
 /* dma_sync_single_for_{device,cpu}() of a slot's two buffers */
 int dmademo_sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s);

@@ -182,6 +182,7 @@ static int run_threads(struct dmademo_run *r, struct dmademo_step *st,
 		}
 	}
 	sum->need_sync = loops[0].need_sync;
+	sum->bounced = loops[0].bounced;
 	r->seed += nr * n;
 	r->fault = loops[0].r.fault;
 	st->n = total;
@@ -227,8 +228,10 @@ static int run_step(struct dmademo_run *r, struct dmademo_step *st,
 		r->seed = l.r.seed;
 		r->fault = l.r.fault;
 	}
-	if (l.first && !l.alloc_failed)
+	if (l.first && !l.alloc_failed) {
 		c->need_sync = l.need_sync;
+		c->bounced = l.bounced;
+	}
 	c->recorded += st->n;
 	c->segments = max(c->segments, l.segments);
 	c->wall_ns += l.end_ns - l.start_ns;

@@ -95,7 +95,7 @@ const char * const dmademo_kind_families[DMADEMO_NR_KIND_NAMES] = {
 const char * const dmademo_results_header = RESULTS_HEADER;
 
 /* summary: a row per strategy, size and phase */
-#define SUMMARY_HEADER "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments,p999_ns,p9999_ns\n"
+#define SUMMARY_HEADER "strategy,size,phase,n,min_ns,p50_ns,p90_ns,p99_ns,max_ns,mean_ns,stddev_ns,mbps_p50,mbps_step,failed,need_sync,segments,p999_ns,p9999_ns,bounced\n"
 const char * const dmademo_summary_header = SUMMARY_HEADER;
 
 /* histogram: a row per non-empty bucket of a (strategy, size, phase) */

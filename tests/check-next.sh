@@ -60,7 +60,7 @@ next_pi_boots() {
 	fi
 	run_tap "emulated rpi3, Debian $NEXT_KREL" \
 		guest rpi3-next --kernel next --ko "$B/mod-next/dmademo.ko" \
-		--ko "$B/plainmap-next/plainmap.ko" -- module mmap robust maponly
+		--ko "$B/plainmap-next/plainmap.ko" -- module mmap robust maponly newcalls
 	run_tap "emulated rpi3, Debian $NEXT_KREL, devicetree node" \
 		guest rpi3-next-dt --kernel next --dt --dt --ko "$B/mod-next/dmademo.ko" -- --mode dt module
 }
@@ -73,7 +73,7 @@ next_server_boots() {
 		for cfg in strict lazy; do
 			RUNNER=scripts/qemu-x86 run_tap "emulated x86-64 q35, $NEXT_X86_KREL, $cfg" \
 				guest "x86-next-$cfg" --kernel next --config "$cfg" \
-				--ko "$B/mod-next-x86/dmademo.ko" --ko "$B/plainmap-next-x86/plainmap.ko" -- maponly
+				--ko "$B/mod-next-x86/dmademo.ko" --ko "$B/plainmap-next-x86/plainmap.ko" -- maponly newcalls
 			sed 's/^/# yardstick: /' "$B/x86-next-$cfg/yardstick.txt" 2>/dev/null
 		done
 	else
@@ -83,7 +83,7 @@ next_server_boots() {
 		for cfg in strict lazy; do
 			RUNNER=scripts/qemu-arm64-virt run_tap "emulated arm64 virt + SMMUv3, $NEXT_KREL, $cfg" \
 				guest "arm64-virt-next-$cfg" --kernel next --config "$cfg" \
-				--ko "$B/mod-next/dmademo.ko" --ko "$B/plainmap-next/plainmap.ko" -- maponly
+				--ko "$B/mod-next/dmademo.ko" --ko "$B/plainmap-next/plainmap.ko" -- maponly newcalls
 			sed 's/^/# yardstick: /' "$B/arm64-virt-next-$cfg/yardstick.txt" 2>/dev/null
 		done
 	else

@@ -233,7 +233,21 @@ is "touch_bytes=256: verified" "$(run_wait)" "state=done done=10 total=10 errors
 part=$(awk -F, "$COLS"'col("phase") == "fill" { print col("p50_ns") }' "$D/summary")
 check "touch_bytes=256 at 64 KiB fills in under a quarter of the time of the whole buffer ($part vs $full ns)" \
 	[ "$((part * 4))" -lt "$full" ]
-set_knobs touch_bytes=0 cold=1
+
+# bounced: an 8-byte kmalloc() destination mapped FROM_DEVICE for a non-coherent device is
+# bounced through swiotlb exactly where kmalloc() hands out blocks smaller than a cache line
+# (kmalloc-8 exists: ARCH_KMALLOC_MINALIGN below ARCH_DMA_MINALIGN, arm64 since 6.5 with
+# CONFIG_DMA_BOUNCE_UNALIGNED_KMALLOC) and swiotlb is set up: dma_kmalloc_needs_bounce(),
+# dma_direct_map_phys(); coherent memory never is
+set_knobs touch_bytes=0 strategy=streaming,coherent sizes=8 iterations=3 warmup=0
+is "streaming and coherent at 8 B: done" "$(run_wait)" "state=done done=6 total=6 errors=0 skipped=0"
+want="0 0"
+grep -q '^kmalloc-8 ' /proc/slabinfo 2>/dev/null && [ "$(sed -n 's/^swiotlb=//p' "$D/info")" = 1 ] &&
+	[ "$(sed -n 's/^dma_coherent=//p' "$D/info")" = 0 ] && want="1 0"
+is "bounced at 8 B: streaming $(echo "$want" | cut -d' ' -f1), coherent 0 (kmalloc-8: $(grep -c '^kmalloc-8 ' /proc/slabinfo), swiotlb $(sed -n 's/^swiotlb=//p' "$D/info"))" \
+	"$(awk -F, "$COLS"'col("phase") == "total" && col("strategy") == "streaming" { s = col("bounced") }
+		col("phase") == "total" && col("strategy") == "coherent" { c = col("bounced") } END { print s, c }' "$D/summary")" "$want"
+set_knobs cold=1 sizes=64K strategy=coherent iterations=10 warmup=1
 is "cold=1: the run completes" "$(run_wait)" "state=done done=10 total=10 errors=0 skipped=0"
 set_knobs depth=2
 is "cold=1 with depth=2 is refused" "$(kwrite "$D/run" start)" EINVAL
