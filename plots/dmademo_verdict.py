@@ -12,7 +12,11 @@ per-phase medians (summary.csv, computed by the module from the same samples):
   - families: in the kernel, coherent (coherent, pool) against streaming (every other DMA
     strategy); in user space (bench/dmademo-mmap), uncached (coherent-mmap, wc-mmap) against
     cached (cached-mmap), word and byte loops apart;
-  - for several folders, how the answer changes between them.
+  - for several folders, how the answer changes between them;
+  - each new mapping call against its baseline, the older call a driver would use for the same
+    buffers (meta's baselines=, from the module's info: iova against sg, phys against
+    streaming): per size, the ratio of medians of to_dev, to_cpu, their sum per transfer (the
+    mapping's cost) and total, each with its interval (plots/dmademo_pairs.py).
 
 verdict(datasets) returns a dict (written as verdict.json) and text(v) the plain text
 (verdict.txt). Needs Debian's python3-numpy.
@@ -20,6 +24,7 @@ verdict(datasets) returns a dict (written as verdict.json) and text(v) the plain
 
 import numpy as np
 
+from dmademo_pairs import compare as _baselines, text as _baselines_text
 from dmademo_stats import BOOTSTRAP, SEED, median, ratio_ci
 from dmademo_stats import fmt_span as _span, fmt_sz as _sz, fmt_t as _t
 
@@ -170,7 +175,8 @@ def verdict(datasets):
              "dma_coherent": m.get("dma_coherent", ""), "touch": m.get("touch", "1"),
              "emulator": m.get("emulator", ""), "rounds": m.get("rounds", "1") or "1",
              "failed": d.failed, "groups": {}, "map_only": d.map_only,
-             "families": sorted(set(d.families.values()))}
+             "families": sorted(set(d.families.values())),
+             "from_histogram": d.from_histogram}
         if d.map_only:
             f.update({"bound_device": m.get("bound_device", ""), "dma_path": m.get("dma_path", ""),
                       "iommu_domain": m.get("iommu_domain", ""), "channel": ""})
@@ -189,6 +195,11 @@ def verdict(datasets):
                     g["title"] = t
                     f["groups"][key] = g
         out["folders"].append(f)
+    # each new call against its baseline: a generator of its own from the same seed, so that
+    # the families' intervals stay what they were before there were baselines
+    rng = np.random.default_rng(SEED)
+    for d, f in zip(datasets, out["folders"]):
+        f["baselines"], f["unpaired"] = _baselines(d, rng, PLACEMENTS)
     if len(datasets) > 1:
         out["changes"] = _changes(out["folders"])
     return out
@@ -288,6 +299,7 @@ def text(v):
                     _sz(r["size"]), r["fastest"], _t(r["median_ns"]),
                     ("; " + ", ".join(parts)) if parts else "",
                     " (+%d more)" % more if more > 0 else ""))
+        lines += _baselines_text(f)
         lines.append("")
     if v.get("changes"):
         lines.append("between the folders (%s):" % " / ".join(
