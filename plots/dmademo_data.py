@@ -24,7 +24,9 @@ PHASES = ["alloc", "fill", "to_dev", "prep", "submit", "wait", "wake", "to_cpu",
 TRANSFER_PHASES = ("prep", "submit", "wait", "wake")
 
 # One colour and marker per strategy, the same in every graph. Coherent-memory strategies are
-# blues, streaming (cached memory + cache maintenance) warm colours, the CPU baseline grey.
+# blues, streaming (cached memory + cache maintenance) warm colours, the scatterlist ones greens
+# and brown, the newest mapping calls pink (phys, as streaming) and teal (iova, as sg), the CPU
+# baseline grey. Other names (user space's, a newer module's) take the extra styles in turn.
 STRATEGY_STYLE = {
     "coherent":       ("#1f5fbf", "o"),
     "pool":           ("#5cb8e6", "s"),
@@ -35,8 +37,11 @@ STRATEGY_STYLE = {
     "sg":             ("#2ca02c", "h"),
     "sg-sync":        ("#8fd16a", "p"),
     "noncontiguous":  ("#8c564b", "<"),
+    "iova":           ("#17becf", "P"),
+    "phys":           ("#e377c2", ">"),
 }
-EXTRA_STYLES = [("#e377c2", ">"), ("#bcbd22", "8"), ("#17becf", "P"), ("#7f7f7f", "*")]
+EXTRA_STYLES = [("#bcbd22", "8"), ("#7f7f7f", "*"), ("#393b79", "d"), ("#ad494a", "H"),
+                ("#e7ba52", "o"), ("#7b4173", "s")]
 
 
 class InputError(Exception):
