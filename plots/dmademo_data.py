@@ -24,7 +24,9 @@ PHASES = ["alloc", "fill", "to_dev", "prep", "submit", "wait", "wake", "to_cpu",
 TRANSFER_PHASES = ("prep", "submit", "wait", "wake")
 
 # One colour and marker per strategy, the same in every graph. Coherent-memory strategies are
-# blues, streaming (cached memory + cache maintenance) warm colours, the CPU baseline grey.
+# blues, streaming (cached memory + cache maintenance) warm colours, the scatterlist ones greens
+# and brown, the newest mapping calls pink (phys, as streaming) and teal (iova, as sg), the CPU
+# baseline grey. Other names (user space's, a newer module's) take the extra styles in turn.
 STRATEGY_STYLE = {
     "coherent":       ("#1f5fbf", "o"),
     "pool":           ("#5cb8e6", "s"),
@@ -35,8 +37,11 @@ STRATEGY_STYLE = {
     "sg":             ("#2ca02c", "h"),
     "sg-sync":        ("#8fd16a", "p"),
     "noncontiguous":  ("#8c564b", "<"),
+    "iova":           ("#17becf", "P"),
+    "phys":           ("#e377c2", ">"),
 }
-EXTRA_STYLES = [("#e377c2", ">"), ("#bcbd22", "8"), ("#17becf", "P"), ("#7f7f7f", "*")]
+EXTRA_STYLES = [("#bcbd22", "8"), ("#7f7f7f", "*"), ("#393b79", "d"), ("#ad494a", "H"),
+                ("#e7ba52", "o"), ("#7b4173", "s")]
 
 
 class InputError(Exception):
@@ -189,16 +194,16 @@ def read_csv(path, columns, integer_columns, text_columns, allowed=None, keep=No
         raise InputError("%s: no data rows (only the header)" % path)
 
 
-def samples_from_histogram(path):
-    """The total times of a histogram.csv as samples: each bucket's middle, as many times as
-    its count (within 1/128 of the true values: module/hist.h), {(strategy, size): sorted}."""
+def samples_from_histogram(path, phase="total", strategies=None):
+    """A phase's times (default total) of a histogram.csv as samples of the strategies named
+    (default all): each bucket's middle, count times (within 1/128: module/hist.h)."""
     samples = {}
     for row in read_csv(path, HISTOGRAM_COLUMNS, integer_columns=set(HISTOGRAM_COLUMNS[1:]),
                         text_columns={"strategy", "phase"}):
         if row["hi_ns"] <= row["lo_ns"] or row["count"] < 0:
             raise InputError("%s:%d: not a bucket: lo_ns %d, hi_ns %d, count %d"
                              % (path, row["_line"], row["lo_ns"], row["hi_ns"], row["count"]))
-        if row["phase"] != "total":
+        if row["phase"] != phase or strategies is not None and row["strategy"] not in strategies:
             continue
         mid = row["lo_ns"] + (row["hi_ns"] - row["lo_ns"] - 1) // 2
         samples.setdefault((row["strategy"], row["size"]), []).extend([mid] * row["count"])
@@ -283,17 +288,28 @@ def join_label(parts, map_only):
     return ", ".join(parts)
 
 
+def _pairs(meta, *keys):
+    """{name: value} from meta's KEY=name:value,... lines, in the order they name them."""
+    pairs = {}
+    for key in keys:
+        for pair in meta.get(key, "").split(","):
+            name, sep, value = pair.partition(":")
+            if sep and name and value:
+                pairs[name] = value
+    return pairs
+
+
 def families(meta):
     """{strategy: family}, in the order meta names them: families=name:family,... from the
     module's info (module/vocab.c), and user_families= from dmademo-mmap's meta for
     dmademo-run --user. A folder from before dmademo 1.2 names none."""
-    fams = {}
-    for key in ("families", "user_families"):
-        for pair in meta.get(key, "").split(","):
-            name, sep, fam = pair.partition(":")
-            if sep and name and fam:
-                fams[name] = fam
-    return fams
+    return _pairs(meta, "families", "user_families")
+
+
+def baselines(meta):
+    """{strategy: baseline}: baselines=name:baseline,... from the module's info, the older call
+    each new one is measured against. A folder from before iova and phys names none."""
+    return {s: b for s, b in _pairs(meta, "baselines").items() if s != b}
 
 
 def order_strategies(names, order=()):
@@ -326,6 +342,9 @@ class Dataset:
         if not any(k[2] == "total" for k in self.summary):
             raise InputError("%s: no rows with phase 'total'" % path)
         self.skipped = read_skipped(path)    # {(strategy, size): reason}
+        self.baselines = baselines(self.meta)
+        paired = set(self.baselines) | set(self.baselines.values())  # their phases kept too
+        self.phase_rows = {}            # (strategy, size) -> [(to_dev, to_cpu, total, where)]
 
         path = os.path.join(folder, "results.csv")
         self.results_path = path
@@ -338,19 +357,26 @@ class Dataset:
         if self.from_histogram:
             self.results_path = hist_path
             self.samples = samples_from_histogram(hist_path)
+        self.phase_hist = {ph: samples_from_histogram(hist_path, ph, paired)   # {phase: samples}
+                           for ph in ("to_dev", "to_cpu") if paired and self.from_histogram}
         # where each transfer's completion ran: on the run thread's CPU or another
         self.placed = {}                # (strategy, size) -> {"same": [...], "cross": [...]}
         for row in () if self.from_histogram else read_csv(path, RESULTS_COLUMNS,
                             integer_columns={"size", "iter", "ok", "cpu", "irq_cpu"},
                             text_columns={"strategy"}, allowed={"ok": (0, 1)},
-                            keep=("strategy", "size", "total_ns", "ok", "cpu", "irq_cpu")):
+                            keep=("strategy", "size", "total_ns", "ok", "cpu", "irq_cpu") +
+                            (("to_dev_ns", "to_cpu_ns") if paired else ())):
             if row["ok"]:
                 key = (row["strategy"], row["size"])
                 self.samples.setdefault(key, []).append(row["total_ns"])
+                where = None
                 if "irq_cpu" in row:
                     where = "same" if row["cpu"] == row["irq_cpu"] else "cross"
                     self.placed.setdefault(key, {"same": [], "cross": []})[where].append(
                         row["total_ns"])
+                if key[0] in paired:
+                    self.phase_rows.setdefault(key, []).append(
+                        (row["to_dev_ns"], row["to_cpu_ns"], row["total_ns"], where))
             else:
                 self.failed += 1
         for v in self.samples.values():
@@ -471,6 +497,3 @@ def pack(text, width):
 def middle(values):
     values = sorted(values)
     return values[(len(values) - 1) // 2] if values else None
-
-
-# ----------------------------------------------------------------------------- drawing

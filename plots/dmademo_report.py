@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """dmademo_report: report.html, one self-contained page per set of result folders.
 
-The verdict first, then the per-size table, the graphs (embedded as data: URIs), what real
+The verdict first, then the per-size table (and the new calls' ratios to their baselines), the
+graphs (embedded as data: URIs), what real
 boards have shown elsewhere, and each folder's board, kernel, channel and parameters from its
 meta. No network, no script: it reads the same in a browser, a mail client or on paper.
 """
@@ -10,7 +11,8 @@ import base64
 import html
 import os
 
-from dmademo_data import fmt_size
+from dmademo_data import fmt_ns, fmt_size
+from dmademo_pairs import PAIR_PHASES, ratio_text
 from dmademo_verdict import median
 
 # Figures published elsewhere, each checked against its source; what the emulator cannot show.
@@ -59,6 +61,8 @@ th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 td.best { font-weight: bold; background: #e4f2e4; }
 td.ns { color: #777; }
+td.new { font-weight: bold; background: #e4f2e4; }
+td.base { background: #fbe3df; }
 figure { margin: 1em 0; }
 img { max-width: 100%; height: auto; border: 1px solid #ddd; }
 .meta td { text-align: left; font-family: monospace; }
@@ -99,6 +103,32 @@ def _table(d, f):
             cls = "best" if s in fastest.get(z, ()) else "ns" if (s, z) in same else ""
             cells.append('<td class="%s">%s</td>' % (cls, _us(med)))
         out.append("<tr><td>%s</td>%s</tr>" % (_e(s), "".join(cells)))
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _pair_table(p):
+    """A new call against its baseline (the verdict's): per size and phase the ratio of medians
+    new / baseline with its 95 % interval; green where the new call is faster, red where the
+    baseline is, grey where no difference is shown."""
+    new, base = p["strategy"], p["baseline"]
+    phases = [ph for ph, _ in PAIR_PHASES if any(ph in r["phases"] for r in p["sizes"])]
+    out = ['<table class="pair"><tr><th>%s / %s</th>%s</tr>'
+           % (_e(new), _e(base), "".join("<th>%s</th>" % _e(ph) for ph in phases))]
+    for r in p["sizes"]:
+        cells = []
+        for ph in phases:
+            c = r["phases"].get(ph)
+            if c is None:
+                cells.append('<td class="ns">—</td>')
+                continue
+            title = "median %s %s, %s %s" % (new, fmt_ns(c["new_ns"]), base,
+                                             fmt_ns(c["baseline_ns"]))
+            body = ratio_text(c) if c["ratio"] is not None else "both 0" if c["faster"] \
+                else "no ratio"
+            cls = {"new": "new", "baseline": "base"}.get(c["faster"], "ns")
+            cells.append('<td class="%s" title="%s">%s</td>' % (cls, _e(title), body))
+        out.append("<tr><td>%s</td>%s</tr>" % (fmt_size(r["size"]), "".join(cells)))
     out.append("</table>")
     return "\n".join(out)
 
@@ -144,6 +174,15 @@ def write(path, datasets, v, vtext, graphs):
     for d, f in zip(datasets, v["folders"]):
         p.append("<h2>Per size: %s</h2>" % _e(d.label or d.folder))
         p.append(_table(d, f))
+        if f.get("baselines"):
+            p.append("<h2>New calls against their baselines: %s</h2>" % _e(d.label or d.folder))
+            p.append('<p class="ctx">The ratio of medians per transfer, new call / the older one '
+                     'a driver would use for the same buffers, with its 95 % interval: green '
+                     'where the new call is faster, red where the baseline is, grey where no '
+                     'difference is shown.</p>')
+        for pr in f.get("baselines", []):
+            p.append("<h3>%s</h3>" % _e(pr["title"]))
+            p.append(_pair_table(pr))
     p.append("<h2>Graphs</h2>")
     for png, caption in graphs:
         if os.path.exists(png):

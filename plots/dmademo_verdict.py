@@ -12,7 +12,11 @@ per-phase medians (summary.csv, computed by the module from the same samples):
   - families: in the kernel, coherent (coherent, pool) against streaming (every other DMA
     strategy); in user space (bench/dmademo-mmap), uncached (coherent-mmap, wc-mmap) against
     cached (cached-mmap), word and byte loops apart;
-  - for several folders, how the answer changes between them.
+  - for several folders, how the answer changes between them;
+  - each new mapping call against its baseline, the older call a driver would use for the same
+    buffers (meta's baselines=, from the module's info: iova against sg, phys against
+    streaming): per size, the ratio of medians of to_dev, to_cpu, their sum per transfer (the
+    mapping's cost) and total, each with its interval (plots/dmademo_pairs.py).
 
 verdict(datasets) returns a dict (written as verdict.json) and text(v) the plain text
 (verdict.txt). Needs Debian's python3-numpy.
@@ -20,11 +24,9 @@ verdict(datasets) returns a dict (written as verdict.json) and text(v) the plain
 
 import numpy as np
 
-from dmademo_data import fmt_size
-
-BOOTSTRAP = 1000            # resamples per ratio
-SEED = 20261128             # the same data gives the same intervals
-MAX_SAMPLES = 1000          # per cell, evenly thinned beyond (a million-row run stays quick)
+from dmademo_pairs import compare as _baselines, text as _baselines_text
+from dmademo_stats import BOOTSTRAP, SEED, median, ratio_ci
+from dmademo_stats import fmt_span as _span, fmt_sz as _sz, fmt_t as _t
 
 GROUPS = [
     # name, title, families {family: member test}, the first family's name for "wins"
@@ -63,35 +65,6 @@ def family(d, strategy):
         if f in fams and gname.endswith("-byte") == strategy.endswith("-byte"):
             return gname, f
     return None
-
-
-def _thin(v):
-    v = np.asarray(v, dtype=float)
-    if len(v) > MAX_SAMPLES:
-        v = v[np.linspace(0, len(v) - 1, MAX_SAMPLES).astype(int)]
-    return v
-
-
-def median(v):
-    """The nearest-rank median, as the module's p50: the ceil(n/2)-th smallest."""
-    v = np.asarray(v, dtype=float)
-    k = (len(v) - 1) // 2
-    return float(np.partition(v, k)[k])
-
-
-def _medians(m):
-    k = (m.shape[1] - 1) // 2
-    return np.partition(m, k, axis=1)[:, k]
-
-
-def ratio_ci(slow, fast, rng):
-    """median(slow) / median(fast), and its 95 % percentile-bootstrap interval."""
-    r = median(slow) / median(fast)
-    a, b = _thin(slow), _thin(fast)
-    ma = _medians(rng.choice(a, size=(BOOTSTRAP, len(a)), replace=True))
-    mb = _medians(rng.choice(b, size=(BOOTSTRAP, len(b)), replace=True))
-    lo, hi = np.percentile(ma / mb, [2.5, 97.5])
-    return r, float(lo), float(hi)
 
 
 def _cause(d, loser, winner, size):
@@ -202,7 +175,8 @@ def verdict(datasets):
              "dma_coherent": m.get("dma_coherent", ""), "touch": m.get("touch", "1"),
              "emulator": m.get("emulator", ""), "rounds": m.get("rounds", "1") or "1",
              "failed": d.failed, "groups": {}, "map_only": d.map_only,
-             "families": sorted(set(d.families.values()))}
+             "families": sorted(set(d.families.values())),
+             "from_histogram": d.from_histogram}
         if d.map_only:
             f.update({"bound_device": m.get("bound_device", ""), "dma_path": m.get("dma_path", ""),
                       "iommu_domain": m.get("iommu_domain", ""), "channel": ""})
@@ -221,6 +195,11 @@ def verdict(datasets):
                     g["title"] = t
                     f["groups"][key] = g
         out["folders"].append(f)
+    # each new call against its baseline: a generator of its own from the same seed, so that
+    # the families' intervals stay what they were before there were baselines
+    rng = np.random.default_rng(SEED)
+    for d, f in zip(datasets, out["folders"]):
+        f["baselines"], f["unpaired"] = _baselines(d, rng, PLACEMENTS)
     if len(datasets) > 1:
         out["changes"] = _changes(out["folders"])
     return out
@@ -240,21 +219,6 @@ def _changes(folders):
 
 
 # ----------------------------------------------------------------------------- text
-
-def _sz(n):
-    return fmt_size(n) + (" B" if n < 1024 else "")
-
-
-def _t(ns):
-    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "us")):
-        if ns >= scale:
-            return "%.3g %s" % (ns / scale, unit)
-    return "%.3g ns" % ns
-
-
-def _span(a, b):
-    return _sz(a) if a == b else "%s..%s" % (_sz(a), _sz(b))
-
 
 def text(v):
     lines = []
@@ -335,6 +299,7 @@ def text(v):
                     _sz(r["size"]), r["fastest"], _t(r["median_ns"]),
                     ("; " + ", ".join(parts)) if parts else "",
                     " (+%d more)" % more if more > 0 else ""))
+        lines += _baselines_text(f)
         lines.append("")
     if v.get("changes"):
         lines.append("between the folders (%s):" % " / ".join(

@@ -43,8 +43,10 @@ NP = words(PANELS)
 human(z) = z >= 1048576 && z % 1048576 == 0 ? sprintf("%dM", z / 1048576) : \
            z >= 1024 && z % 1024 == 0 ? sprintf("%dK", z / 1024) : sprintf("%d", z)
 
+# many strategies (a module with iova and phys has eleven): steeper names, totals upright
+MANY = words(STRATS) > 8
 unset logscale x
-set xtics () rotate by 35 right nomirror
+set xtics () rotate by (MANY ? 60 : 35) right nomirror
 set xrange [-0.6:*]
 unset xlabel
 unset mxtics
@@ -55,7 +57,7 @@ set style fill solid 1.0 border rgb "white"
 set boxwidth 0.7
 set key at screen 0.995, screen 0.84 right top box opaque reverse invert Left samplen 1.5 \
     spacing 1.3 width 2 noenhanced title "phase"
-set bmargin at screen 0.14
+set bmargin at screen (MANY ? 0.2 : 0.14)
 set tmargin at screen 0.84
 
 LEFT = 0.07
@@ -74,17 +76,24 @@ do for [p=1:NP] {
     set rmargin at screen LEFT + (p - 1) * (W + GAP) + W
     set title sprintf("%s bytes", human(z)) font ",13"
     set ylabel sprintf("%s per transfer (%s)", UNIT, stat)
-    set yrange [0 : TOP / SCALE * 1.12]
+    set yrange [0 : TOP / SCALE * (MANY ? 1.18 : 1.12)]
     set ytics autofreq
     if (p == 1) {
         set key
     } else {
         unset key
     }
-    plot for [j=1:NPH] pivot(z) using (column(j + 1) / SCALE):xtic(1) \
-             lc rgb phcolor(j) title (used(j) ? phtitle(j) : ""), \
-         pivot(z) using 0:($12 / SCALE):(sprintf("%.3g", $12 / SCALE)) \
-             with labels offset 0, 0.8 font ",9" notitle
+    if (MANY) {
+        plot for [j=1:NPH] pivot(z) using (column(j + 1) / SCALE):xtic(1) \
+                 lc rgb phcolor(j) title (used(j) ? phtitle(j) : ""), \
+             pivot(z) using 0:($12 / SCALE):(sprintf("%.3g", $12 / SCALE)) \
+                 with labels rotate by 90 left offset 0, 0.4 font ",8" notitle
+    } else {
+        plot for [j=1:NPH] pivot(z) using (column(j + 1) / SCALE):xtic(1) \
+                 lc rgb phcolor(j) title (used(j) ? phtitle(j) : ""), \
+             pivot(z) using 0:($12 / SCALE):(sprintf("%.3g", $12 / SCALE)) \
+                 with labels offset 0, 0.8 font ",9" notitle
+    }
     unset label 101
     unset label 102
     unset label 104

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Synthetic dmademo result folders for the host tests, in the module's format: results.csv,
 summary.csv, meta (and histogram.csv for --record histogram), as bench/dmademo-run leaves them.
-The CSV headers and meta's vocabulary lines (families=, phases=, *_columns=) come from
+The CSV headers and meta's vocabulary lines (families=, baselines=, phases=, *_columns=) come from
 tests/host/vocab.py, which reads module/vocab.c: nothing here spells a header.
 
     python3 tests/host/fixture.py OUTDIR [options]        (or fixture.write(OUTDIR, **options))
@@ -13,12 +13,15 @@ Models (--model), each a time per phase for every (strategy, size, iteration):
   planted  coherent against streaming with a known answer (seeded 10 % noise): streaming pays
            30 us of cache maintenance below --cross, coherent pays an uncached read (2 ns per
            byte) from it on, both are one distribution at --same; user-space kinds
-           (KIND-mmap): cached ones pay 3 ns per byte in fill
+           (KIND-mmap): cached ones pay 3 ns per byte in fill. The new calls against their
+           baselines (-s with sg, iova, phys): sg pays 6 us in to_dev and 4 us in to_cpu, iova
+           2 and 1 us (as sg at --same), phys what streaming pays
   soc      a board: cached or uncached CPU access at measured-looking rates, cache maintenance
            for the streaming family unless --coherent, lognormal noise and rare 2.5x spikes in
-           wait; --map PATH: a map-only run on a PCI device (meta engine=none), nothing
-           transferred (prep, submit and wake 0, wait the loop's 200 ns), the mapping's cost by
-           the path, cpu skipped
+           wait (iova and phys map per transfer, iova a little cheaper than sg, phys a little
+           cheaper than streaming); --map PATH: a map-only run on a PCI device (meta
+           engine=none), nothing transferred (prep, submit and wake 0, wait the loop's 200 ns),
+           the mapping's cost by the path, cpu skipped
 
 Formats (--format): "current" (every column of vocab.c), or an older module's, whose files hold
 a prefix of today's columns: "1.0" (results through ok, summary through mbps_step, the first six
@@ -101,6 +104,12 @@ class Planted(Simple):
             p["read"] += 2 * z
         if s == "streaming" and z < o.cross and z != o.same:
             p["to_dev"], p["to_cpu"] = 20000, 10000
+        if s == "phys":                         # what streaming pays: no difference
+            p["to_dev"], p["to_cpu"] = (20000, 10000) if z < o.cross and z != o.same else (0, 0)
+        if s == "sg" or s == "iova" and z == o.same:
+            p["to_dev"], p["to_cpu"] = 6000, 4000
+        elif s == "iova":
+            p["to_dev"], p["to_cpu"] = 2000, 1000
         if f == "cached":
             p["fill"] += 3 * z
         p = {k: int(v * rnd.uniform(0.9, 1.1)) for k, v in p.items()}
@@ -141,6 +150,8 @@ class Soc(Simple):
         maint = 0 if o.coherent else ns / 2200
         if s in ("streaming", "sg"):            # mapped per transfer
             p["to_dev"], p["to_cpu"] = 900 + maint, 800 + maint * 0.8
+        elif s in ("iova", "phys"):             # mapped per transfer by the newer calls
+            p["to_dev"], p["to_cpu"] = (700 if s == "iova" else 860) + maint, 780 + maint * 0.8
         elif family(s) == "streaming":          # mapped once, synced
             p["to_dev"], p["to_cpu"] = 300 + maint, 250 + maint * 0.8
         if mp:
@@ -193,9 +204,12 @@ def _meta(o, kernel_strategies, user, skipped):
     lines), the knobs read back, the run's end; a key given twice is read the first time."""
     fmt = FORMATS[o.format]
     known = upto(vocab.STRATEGIES, fmt["strategies"])
-    vocab_lines = [("families", ["%s:%s" % (s, vocab.FAMILY[s]) for s in known]),
-                   ("phases", o.phases), ("results_columns", o.results),
-                   ("summary_columns", o.summary), ("histogram_columns", vocab.HISTOGRAM)]
+    vocab_lines = [("families", ["%s:%s" % (s, vocab.FAMILY[s]) for s in known])]
+    pairs = ["%s:%s" % sb for sb in vocab.BASELINE.items() if sb[0] in known and sb[1] in known]
+    if pairs:                                   # a module with iova and phys has the line
+        vocab_lines.append(("baselines", pairs))
+    vocab_lines += [("phases", o.phases), ("results_columns", o.results),
+                    ("summary_columns", o.summary), ("histogram_columns", vocab.HISTOGRAM)]
     mp = o.map
     m = [("date", "2024-11-21T09:00:00Z"), ("hostname", "testboard"), ("board", o.board),
          ("kernel", o.kernel), ("cpu", "4 x Cortex-A53"), ("kernel", o.kernel),
