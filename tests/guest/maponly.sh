@@ -162,7 +162,7 @@ fi
 # ---------------------------------------------------------------- the yardstick
 # streaming's to_dev + to_cpu (the median over its samples) against a plain
 # loop of the same two maps and unmaps (tests/plainmap: the median of its
-# batches), on the same device, alternated five times; each dmademo figure
+# batches), and so phys's and iova's where they run (plainmap's call=), on the same device, alternated five times; each dmademo figure
 # over the plain loop's right after it, and the median of those five ratios
 # within 25% of 1. Paired, so that the host slowing down mid-boot (the other
 # boot of make check shares its two cores) moves both sides of a ratio; one
@@ -174,8 +174,9 @@ fi
 # has repeated on 6.1 or 6.12, and which neither bouncing nor the buffers nor
 # the sync path explains (docs/maponly.md, "The Raspberry Pi's soc:gpu").
 PM=/lib/modules/plainmap.ko
-if [ -f "$PM" ] && ! dbg_active; then
-	set_knobs strategy=streaming sizes=4K iterations=2000 warmup=200 touch=0 dma_bits=64
+# yardstick STRATEGY: the pairs of that strategy against plainmap's call of the same name
+yardstick() {
+	set_knobs strategy=$1 sizes=4K iterations=2000 warmup=200 touch=0 dma_bits=64
 	h= p= k= e=
 	for i in 1 2 3 4 5; do
 		run_wait > /dev/null
@@ -185,7 +186,7 @@ if [ -f "$PM" ] && ! dbg_active; then
 		# the median of to_dev + to_cpu over the samples
 		h="$h $(awk -F, "$COLS"'NR > 1 { print col("to_dev_ns") + col("to_cpu_ns") }' "$D/results" | sort -n |
 			awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
-		if insmod "$PM" bus=$BUS dev=$DEV size=4096 iterations=2000; then
+		if insmod "$PM" bus=$BUS dev=$DEV size=4096 iterations=2000 call=$1; then
 			p="$p $(cat /sys/module/plainmap/parameters/result_ns)"
 			# the same round trip timed alone, with dmademo's two clock reads
 			e="$e $(cat /sys/module/plainmap/parameters/result_each_ns)"
@@ -203,24 +204,31 @@ if [ -f "$PM" ] && ! dbg_active; then
 	R=${1:-0} H=${2:-} P=${3:-} K=${4:-0}
 	set -- $(ratio 0)
 	R0=${1:-0}
-	note "yardstick: dmademo to_dev + to_cpu medians$h ns; plain loop$p ns; two phases' own cost$k ns; plain loop timed one at a time$e ns"
-	echo "device=$DEV path=$(info dma_path) dmademo_ns=$H plain_ns=$P phases_ns=$K runs_dmademo=${h# } runs_plain=${p# } runs_plain_each=${e# }" >> "$OUT/yardstick.txt"
+	s=$(knob strategy)
+	note "yardstick, $s: dmademo to_dev + to_cpu medians$h ns; plain loop$p ns; two phases' own cost$k ns; plain loop timed one at a time$e ns"
+	echo "device=$DEV path=$(info dma_path) strategy=$s dmademo_ns=$H plain_ns=$P phases_ns=$K runs_dmademo=${h# } runs_plain=${p# } runs_plain_each=${e# }" >> "$OUT/yardstick.txt"
 	within() { awk -v r="${1:-0}" 'BEGIN { exit !(r >= 0.75 && r <= 1.25) }'; }
 	if [ "$BUS" != pci ]; then
-		note "yardstick on $DEV: the median of five pairs $R less the phases' cost, $R0 as measured (${H:-?} against ${P:-?} ns): noted, not checked"
+		note "yardstick on $DEV, $s: the median of five pairs $R less the phases' cost, $R0 as measured (${H:-?} against ${P:-?} ns): noted, not checked"
 	elif [ "${P:-0}" -ge $((8 * K)) ]; then
-		check "streaming 4 KiB map + unmap: dmademo's less its two phases' own cost ($K ns) over the plain loop's, the median of five pairs ($R: ${H:-?} against ${P:-?} ns), within 25% of 1" \
+		check "$s 4 KiB map + unmap: dmademo's less its two phases' own cost ($K ns) over the plain loop's, the median of five pairs ($R: ${H:-?} against ${P:-?} ns), within 25% of 1" \
 			within "$R"
 		check "... and as measured ($R0), within 25% too" within "$R0"
 	else
 		# a round trip of a few hundred ns (dma-direct, passthrough): one boot's dmademo
 		# medians spread from 411 to 640 ns, so 25% of it is less than the phases' cost
 		# is known to; dmademo may differ from the plain loop by that cost, no more
-		check "streaming 4 KiB map + unmap: dmademo's less its two phases' own cost against the plain loop's, the median of five pairs (${H:-?} - $K against ${P:-?} ns), within that cost" \
+		check "$s 4 KiB map + unmap: dmademo's less its two phases' own cost against the plain loop's, the median of five pairs (${H:-?} - $K against ${P:-?} ns), within that cost" \
 			awk -v h="${H:-0}" -v k="$K" -v p="${P:-0}" 'BEGIN { d = h - k - p; exit !(p > 0 && k > 0 && d <= k && -d <= k) }'
 		note "the plain loop's round trip is under 8 times the two phases' own cost: the ratio ($R) and the raw figure are not compared"
 	fi
 	set_knobs touch=1
+}
+if [ -f "$PM" ] && ! dbg_active; then
+	# streaming, and the newest calls where this kernel and device have them
+	for y in streaming phys iova; do
+		case ,$(strategies), in *,$y,*) yardstick $y ;; esac
+	done
 fi
 
 # ---------------------------------------------------------------- the path
