@@ -230,6 +230,28 @@ def read_skipped(path):
     return skipped
 
 
+def read_bounced(path):
+    """The cells whose mappings were bounce buffers: a summary.csv's 'bounced' column (dmademo
+    1.2, appended) at 1 on a cell's rows, as a set of (strategy, size). Empty where the column
+    is missing (older files) or empty (the user-space tool cannot tell)."""
+    bounced, col = set(), None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                raw = line.rstrip("\r\n").split(",")
+                if line.startswith("#") or not line.strip():
+                    continue
+                if col is None:
+                    if "bounced" not in raw:
+                        return bounced
+                    col, s, z = raw.index("bounced"), raw.index("strategy"), raw.index("size")
+                elif len(raw) > col and raw[col].strip() == "1":
+                    bounced.add((raw[s].strip(), int(raw[z])))
+    except (OSError, ValueError) as e:
+        raise InputError("%s: %s" % (path, getattr(e, "strerror", None) or e))
+    return bounced
+
+
 def size_ranges(picked, sizes):
     """'8K–1M, 64M': the picked sizes as runs of consecutive entries of the sorted list sizes."""
     runs = []
@@ -342,6 +364,7 @@ class Dataset:
         if not any(k[2] == "total" for k in self.summary):
             raise InputError("%s: no rows with phase 'total'" % path)
         self.skipped = read_skipped(path)    # {(strategy, size): reason}
+        self.bounced = read_bounced(path)    # {(strategy, size)}
         self.baselines = baselines(self.meta)
         paired = set(self.baselines) | set(self.baselines.values())  # their phases kept too
         self.phase_rows = {}            # (strategy, size) -> [(to_dev, to_cpu, total, where)]

@@ -175,6 +175,8 @@ def verdict(datasets):
              "dma_coherent": m.get("dma_coherent", ""), "touch": m.get("touch", "1"),
              "emulator": m.get("emulator", ""), "rounds": m.get("rounds", "1") or "1",
              "failed": d.failed, "groups": {}, "map_only": d.map_only,
+             "bounced": {s: sorted(z for t, z in d.bounced if t == s)
+                         for s in sorted({t for t, _ in d.bounced})},
              "families": sorted(set(d.families.values())),
              "from_histogram": d.from_histogram}
         if d.map_only:
@@ -240,6 +242,12 @@ def text(v):
             lines.append("  Nothing was transferred: the times are the CPU's fill and read and the "
                          "mapping's own cost; prep, submit and wake are 0, wait is only the "
                          "loop's passage from to_dev to to_cpu.")
+        if f.get("bounced"):
+            lines.append("  Bounced: the device was handed swiotlb bounce buffers, not the memory, "
+                         "for %s: each of those round trips holds two copies, not cache "
+                         "maintenance (summary.csv's bounced)." % "; ".join(
+                             "%s at %s" % (s, ", ".join(_sz(x) for x in z)) for s, z in
+                             f["bounced"].items()))
         if f["emulator"]:
             lines.append("  Measured on an emulator (%s): it has no caches, so this answer is "
                          "about code paths, not a real board's." % f["emulator"])
