@@ -9,8 +9,9 @@
  * iova: the two-step IOVA API (dma_iova_*(), drivers/iommu/dma-iommu.c) on
  * sg's buffers of separate pages. Each buffer gets its range of IOVA space
  * once, with the step's buffers (dma_iova_try_alloc()); every transfer
- * links its pages into it one by one (dma_iova_link()), makes the IOMMU see
- * them with one dma_iova_sync(), and unlinks them afterwards
+ * links its pages into it one by one (dma_iova_link(): no two are physical
+ * neighbours, pages.c, that a driver would link at once), makes the IOMMU
+ * see them with one dma_iova_sync(), and unlinks them afterwards
  * (dma_iova_unlink()); the range goes with the buffers (dma_iova_free()).
  * The device sees one contiguous range, so a transfer is one descriptor
  * where sg needs one per page.

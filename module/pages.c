@@ -40,7 +40,10 @@ void dmademo_kmalloc_free(struct dmademo_bufs *b, struct dmademo_slot *s)
  */
 #define GFP_BUF		(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
 
-/* One buffer of separate pages (one under a page): its table and its CPU mapping. */
+/*
+ * One buffer of separate pages, no two consecutive ones physically adjacent
+ * (one page under a page): its table and its CPU mapping.
+ */
 struct sg_buf {
 	struct sg_table sgt;
 	unsigned int nr_pages;
@@ -62,12 +65,37 @@ void dmademo_pages_free(void *vaddr, struct sg_table *sgt)
 	kfree(sb);
 }
 
+/*
+ * A buffer's next page, never a physical neighbour of its last one: the
+ * page allocator often hands out neighbours, and an IOMMU maps a run of them
+ * with one call (iommu_map_sg()), so sg's and iova's costs would depend on
+ * the allocator's luck of the moment. Neighbours wait on aside.
+ */
+static struct page *pages_next(struct page *last, struct list_head *aside)
+{
+	unsigned long pfn;
+	struct page *page;
+	unsigned int tries;
+
+	for (tries = 0; ; tries++) {
+		page = alloc_page(GFP_BUF);
+		if (!page || !last || tries == 8)
+			return page;
+		pfn = page_to_pfn(page);
+		if (pfn != page_to_pfn(last) + 1 && pfn + 1 != page_to_pfn(last))
+			return page;
+		list_add(&page->lru, aside);
+	}
+}
+
 struct sg_table *dmademo_pages_alloc(size_t len, void **vaddr)
 {
 	unsigned int i, n = max_t(size_t, 1, DIV_ROUND_UP(len, PAGE_SIZE));
 	long avail = si_mem_available() - global_zone_page_state(NR_FREE_CMA_PAGES);
+	struct page *page, *tmp;
 	struct scatterlist *sg;
 	struct sg_buf *sb;
+	LIST_HEAD(aside);
 
 	/*
 	 * vmap() allocates with GFP_KERNEL whatever GFP_BUF says (page tables
@@ -81,12 +109,16 @@ struct sg_table *dmademo_pages_alloc(size_t len, void **vaddr)
 	if (!sb)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		sb->pages[i] = alloc_page(GFP_BUF);
+		sb->pages[i] = pages_next(i ? sb->pages[i - 1] : NULL, &aside);
 		if (!sb->pages[i])
-			goto err;
+			break;
 		sb->nr_pages++;
 	}
-	if (sg_alloc_table(&sb->sgt, n, GFP_BUF))
+	list_for_each_entry_safe(page, tmp, &aside, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+	}
+	if (sb->nr_pages < n || sg_alloc_table(&sb->sgt, n, GFP_BUF))
 		goto err;
 	for_each_sgtable_sg(&sb->sgt, sg, i)
 		sg_set_page(sg, sb->pages[i], min_t(size_t, len - i * PAGE_SIZE, PAGE_SIZE), 0);

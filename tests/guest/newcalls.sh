@@ -87,7 +87,7 @@ elif ! has "$ABSENT" iova; then
 	# A link failing half way through the destination's pages: the cell is skipped, the source
 	# and the linked half unlinked.
 	set_knobs strategy=iova sizes=256K iterations=3 warmup=0 dma_bits=20 inject=map-error
-	is "iova 256K, inject=map-error (the 33rd of 64 links fails): the cell is skipped" \
+	is "iova 256K, inject=map-error (the link of the 33rd of 64 pages fails, those before it linked): the cell is skipped" \
 		"$(run_wait)" "state=done done=0 total=0 errors=0 skipped=1"
 	check "... the summary says why" grep -qxE "# skipped: iova 262144: mapping failed \((-ENOMEM|-12)\)" "$D/summary"
 	set_knobs inject=none
