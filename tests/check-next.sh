@@ -1,7 +1,8 @@
 # tests/check-next.sh: make check's part for Debian's newest 7.x kernel (scripts/deps next):
 # the module and tests/plainmap built for its arm64 and amd64 trees, then boots of it on the
 # emulated Raspberry Pi 3 (the module, mmap, robustness and map-only suites; the module suite
-# with the devicetree nodes) and on both emulated servers (map-only, strict and lazy).
+# with the devicetree nodes) and on both emulated servers (map-only, strict and lazy); and the
+# debug kernel built from its source, on the arm64 server.
 # Sourced by tests/check, whose ok, not_ok, run_tap, guest, build_module and wait_file it uses.
 # shellcheck shell=bash
 
@@ -89,4 +90,53 @@ next_server_boots() {
 	else
 		not_ok "emulated arm64 virt, Debian 7.x: no module to test"
 	fi
+}
+
+# ------------------------------------------------------------------ the 7.x debug kernel
+# scripts/debug-kernel --next: the 6.1 debug kernel's configuration built from the 7.x source,
+# booted on the arm64 virt machine, where iova (dma_iova_link, only behind an IOMMU DMA domain)
+# and phys (dma_map_phys) run on the edu device behind the SMMUv3 under the debug checks. Its
+# build goes in the background lane after the 6.1 debug kernel's (cold: 10 minutes of one core,
+# 8 of CPU), its boot (under a minute) in the foreground right after the 6.1 debug kernel's
+# suites, which wait for the 6.1 build already: cold, the 7.x build has their 4 minutes too.
+debug_next_build() {
+	local env
+	if env=$(scripts/debug-kernel --next 2> "$B/debug-kernel-next.log"); then
+		eval "$env"
+		ok "7.x debug kernel $DBG_NEXT_KREL built or cached"
+		if build_module "$DBG_NEXT_KDIR" "$B/mod-dbg-next" > "$B/build-dbg-next.log" 2>&1 &&
+		   [ -f "$B/mod-dbg-next/dmademo.ko" ]; then
+			ok "dmademo.ko builds for the 7.x debug kernel"
+			printf 'ok\n%s\n' "$env" > "$B/debug-next.ready"
+			return
+		fi
+		tail -20 "$B/build-dbg-next.log" | sed 's/^/#   /'
+		not_ok "dmademo.ko builds for the 7.x debug kernel"
+	else
+		tail -20 "$B/debug-kernel-next.log" | sed 's/^/#   /'
+		not_ok "7.x debug kernel: scripts/debug-kernel --next failed (log $B/debug-kernel-next.log)"
+	fi
+	echo failed > "$B/debug-next.ready"
+}
+
+# The map-only and newcalls suites, strict invalidation, each wrapped in the debug checks
+# (tests/guest/main.sh, debugchecks.sh): dma-api/error_count, dma-api/dump, kmemleak and the
+# kernel log. What DMA-API debug sees there: phys's dma_map_phys() and dma_unmap_phys() call
+# debug_dma_map_phys() and debug_dma_unmap_phys() (kernel/dma/mapping.c), but iova's
+# dma_iova_link(), dma_iova_sync() and dma_iova_unlink() call no debug_dma_*()
+# (drivers/iommu/dma-iommu.c): a page left linked or a range never freed shows in no dma-api
+# file; kmemleak does not see them either (the range stays in the domain's rbtree, reachable).
+# A page left linked shows in the log when its IOVA is linked again (__arm_lpae_map() in
+# drivers/iommu/io-pgtable-arm.c warns, -EEXIST); newcalls' own checks catch the rest: its
+# last run needs all of a 1 MiB IOVA space.
+debug_next_boot() {
+	wait_file "$B/debug-next.ready" 3600
+	if [ "$(head -1 "$B/debug-next.ready" 2>/dev/null)" != ok ]; then
+		not_ok "emulated arm64 virt, 7.x debug kernel: no kernel or module (see its build's lines)"
+		return
+	fi
+	eval "$(tail -n +2 "$B/debug-next.ready")"
+	RUNNER=scripts/qemu-arm64-virt run_tap "emulated arm64 virt + SMMUv3, debug kernel $DBG_NEXT_KREL, strict" \
+		guest arm64-virt-debug-next --kernel debug-next --config strict \
+		--ko "$B/mod-dbg-next/dmademo.ko" -- maponly newcalls
 }

@@ -114,6 +114,18 @@ _dbg_check_dma_dump() {
 		[ ! -s "$DBG_TMP/dump.new" ] <"$DBG_TMP/dump.new"
 }
 
+# Linux 7.x's SLUB hands objects out of per-CPU sheaves, arrays of object pointers that are
+# kmalloc()ed themselves, and leaves the slot of an object it handed out as it was
+# (alloc_from_pcs() in mm/slub.c only lowers the sheaf's size): kmemleak, which scans the
+# sheaf, finds the object referenced there until the slot is filled again, and a leak goes
+# unreported. A cache with a debug flag has no sheaves (calculate_sheaf_capacity()), so
+# scripts/debug-kernel --next boots with slab_debug=U; a cache that has them anyway fails the
+# kmemleak check, which could not see its leaks.
+_dbg_sheaves() {
+	grep -l -v '^0$' /sys/kernel/slab/*/sheaf_capacity 2>/dev/null |
+		sed 's|/sheaf_capacity$||; s|.*/||'
+}
+
 # kmemleak reports an unreferenced object only when it is older than 5 s at the start of a scan
 # and its contents did not change since the previous scan: scan, wait until 5 s after the
 # suite's last action, scan again, then keep the objects allocated since dbg_begin.
@@ -126,6 +138,12 @@ _dbg_check_kmemleak() {
 		_dbg_check "$1: kmemleak available" false <<-EOF
 			$DBG_KMEMLEAK_FILE missing or not writable (kmemleak off?)
 		EOF
+		return
+	fi
+	_dbg_sheaves >"$DBG_TMP/sheaves"
+	if [ -s "$DBG_TMP/sheaves" ]; then
+		_dbg_check "$1: kmemleak sees every cache (these $(wc -l <"$DBG_TMP/sheaves") have per-CPU sheaves: boot with slab_debug=U)" \
+			false <"$DBG_TMP/sheaves"
 		return
 	fi
 	_dbg_t1=$(_dbg_uptime)
