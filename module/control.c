@@ -315,6 +315,10 @@ int dmademo_start(void)
 	lockdep_assert_held(&dmademo.lock);
 	if (dmademo_running())
 		return -EBUSY;
+	if (dmademo.closing) {
+		pr_err("run: refused: the module is being unloaded\n");
+		return -ENODEV;
+	}
 	dmademo_stop();		/* reap the previous run's thread */
 
 	ret = dmademo_check_params(p, samples);

@@ -17,7 +17,6 @@
  */
 #include "dmademo.h"
 
-#include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/dma-map-ops.h>	/* dev_is_dma_coherent(): no other way to know */
 #include <linux/iommu.h>
@@ -27,6 +26,7 @@
 #include <linux/swiotlb.h>
 #include <linux/utsname.h>
 
+#include "files.h"
 #include "strategy.h"
 
 /* Unbinding stops a run on the device; the run restores its mask. */
@@ -322,9 +322,16 @@ static int info_show(struct seq_file *m, void *v)
 	vocab_show(m);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(info);
 
-void dmademo_info_create(struct dentry *dir)
+static int info_open(struct inode *inode, struct file *file)
 {
-	debugfs_create_file("info", 0400, dir, NULL, &info_fops);
+	return single_open(file, info_show, NULL);
 }
+
+const struct file_operations dmademo_info_fops = {
+	.owner = THIS_MODULE,
+	.open = info_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};

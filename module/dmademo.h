@@ -178,7 +178,7 @@ struct dmademo {
 	size_t copy_len;
 
 	u32 ktime_ns, ktime_res_ns, phase_ns, overhead_ns, overhead_hist_ns;
-	struct dentry *dir;
+	bool closing;			/* unloading: no run starts */
 };
 
 extern struct dmademo dmademo;
@@ -208,7 +208,6 @@ int dmademo_chan_select(const char *name);
 int dmademo_bind_probe(struct device *dev);
 int dmademo_device_init(void);
 void dmademo_device_exit(void);
-void dmademo_info_create(struct dentry *dir);
 
 /* clock.c */
 void dmademo_measure_clock(struct dmademo_hist *hist);
@@ -225,16 +224,8 @@ void dmademo_result_put(struct dmademo_result *res);
 /* engine.c */
 int dmademo_copy(const void *src, size_t len);
 
-/* debugfs.c */
-void dmademo_debugfs_init(void);
-
 /* mmap.c */
 int dmademo_mmap_init(void);
 void dmademo_mmap_exit(void);
-
-/* export.c */
-extern const struct file_operations dmademo_results_fops;
-extern const struct file_operations dmademo_summary_fops;
-extern const struct file_operations dmademo_histogram_fops;
 
 #endif /* DMADEMO_H */

@@ -16,6 +16,8 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
+#include "files.h"
+
 /*
  * results and summary print the run that was the last one when they were
  * opened: they hold a reference on it until they are closed. If ended is

@@ -12,7 +12,6 @@
  */
 #include "dmademo.h"
 
-#include <linux/debugfs.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/of.h>
@@ -20,6 +19,7 @@
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 
+#include "files.h"
 #include "strategy.h"
 
 /* Unbinding the device takes its channel back, stopping a run that uses it. */
@@ -125,11 +125,13 @@ static int __init dmademo_init(void)
 	if (!dmademo.copy_buf)
 		return -ENOMEM;
 	dmademo_clock_init();
-	dmademo_debugfs_init();
+	ret = dmademo_doors_init();
+	if (ret)
+		goto err_free;
 
 	ret = platform_driver_register(&dmademo_driver);
 	if (ret)
-		goto err_debugfs;
+		goto err_doors;
 	ret = dmademo_device_init();
 	if (ret)
 		goto err_driver;
@@ -142,16 +144,23 @@ err_device:
 	dmademo_device_exit();
 err_driver:
 	platform_driver_unregister(&dmademo_driver);
-err_debugfs:
-	debugfs_remove_recursive(dmademo.dir);
+err_doors:
+	dmademo_doors_exit();
+err_free:
 	kfree(dmademo.copy_buf);
 	return ret;
 }
 
 static void __exit dmademo_exit(void)
 {
+	/* no run from here on: a reader of "wait" returns (doors.c) */
+	mutex_lock(&dmademo.lock);
+	dmademo.closing = true;
+	dmademo_stop();
+	mutex_unlock(&dmademo.lock);
+
 	dmademo_mmap_exit();
-	debugfs_remove_recursive(dmademo.dir);
+	dmademo_doors_exit();
 	dmademo_device_exit();
 	platform_driver_unregister(&dmademo_driver);
 

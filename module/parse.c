@@ -223,3 +223,30 @@ int dmademo_parse_strategies(char *buf, u32 absent, u8 *list,
 	*nr = n;
 	return 0;
 }
+
+/* what follows "<prefix><digits>" at the start of s, or NULL */
+static const char *skip_prefix_digits(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(s, prefix, n) || s[n] < '0' || s[n] > '9')
+		return NULL;
+	for (s += n; *s >= '0' && *s <= '9'; s++)
+		;
+	return s;
+}
+
+/*
+ * dmaengine names every channel "dma<device>chan<channel>": anything else
+ * is a typo (-EINVAL), not a channel that is missing or busy (-ENODEV).
+ */
+bool dmademo_chan_name_valid(const char *name)
+{
+	const char *p;
+
+	if (!strcmp(name, "any") || !strcmp(name, "none"))
+		return true;
+	p = skip_prefix_digits(name, "dma");
+	p = p ? skip_prefix_digits(p, "chan") : NULL;
+	return p && !*p;
+}

@@ -74,5 +74,7 @@ int dmademo_parse_sizes(char *buf, u32 *sizes, unsigned int *nr,
 void dmademo_strategies_all(u32 absent, u8 *list, unsigned int *nr);
 int dmademo_parse_strategies(char *buf, u32 absent, u8 *list,
 			     unsigned int *nr, const char **why);
+/* "dma<N>chan<N>", "any" or "none", without a newline */
+bool dmademo_chan_name_valid(const char *name);
 
 #endif /* DMADEMO_PARSE_H */

@@ -22,7 +22,8 @@
 # built for its architecture, arm64 or armhf
 TOOLS=/work/arm64
 [ -d /work/armhf ] && TOOLS=/work/armhf
-D=/sys/kernel/debug/dmademo
+# the module's control files: debugfs, or the same files in /proc/dmademo (DMADEMO_DIR=)
+D=${DMADEMO_DIR:-/sys/kernel/debug/dmademo}
 NCPU=$(grep -c ^processor /proc/cpuinfo)    # CPUs online
 KO=/lib/modules/dmademo.ko
 TAP_FAILED=0
@@ -61,6 +62,7 @@ errname() {
 	*"Cannot allocate"*) echo ENOMEM ;;
 	*"Permission denied"*) echo EACCES ;;
 	*"I/O error"* | *"Input/output error"*) echo EIO ;;
+	*"not permitted"*) echo EPERM ;;
 	*) echo "other: $1" ;;
 	esac
 }

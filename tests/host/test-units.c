@@ -269,6 +269,21 @@ static void test_names(void)
 	   "parse_name '%s' refused", "");
 }
 
+static void test_chan_names(void)
+{
+	static const char * const good[] = { "dma0chan0", "dma12chan345", "any", "none" };
+	static const char * const bad[] = {
+		"", "dma", "dma0", "dma0chan", "dmachan0", "dma0chanX", "dma0chan1 ",
+		"dma-1chan0", "dma0chan1x", "DMA0CHAN0", "anyx", "dma0chan0\n",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		ok(dmademo_chan_name_valid(good[i]), "channel name '%s'", good[i]);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		ok(!dmademo_chan_name_valid(bad[i]), "channel name '%s' refused", bad[i]);
+}
+
 /* the vocabulary */
 
 /* the n-th (from 0) comma-separated column of a header line, into buf */
@@ -674,6 +689,7 @@ int main(void)
 	test_sizes_count();
 	test_strategies();
 	test_names();
+	test_chan_names();
 	test_vocab();
 	test_stats();
 	test_percentile_large();

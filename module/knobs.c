@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The debugfs interface, /sys/kernel/debug/dmademo/: knobs to write,
- * results to read. Every write is checked whole before anything changes,
- * and refused with -EBUSY while a run is in progress.
+ * The control files, /sys/kernel/debug/dmademo/ and /proc/dmademo/ alike
+ * (files.h): knobs to write, results to read. Every write is checked whole
+ * before anything changes, and refused with -EBUSY while a run is in
+ * progress.
  */
 #include "dmademo.h"
 
-#include <linux/ctype.h>
-#include <linux/debugfs.h>
 #include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
@@ -18,6 +17,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "files.h"
 #include "strategy.h"
 
 static const char * const state_names[] = {
@@ -81,28 +81,32 @@ static int lock_idle(const char *name)
 enum knob_kind { KNOB_U32, KNOB_NAME, KNOB_STRATEGIES, KNOB_SIZES, KNOB_CPU };
 
 struct dmademo_knob {
-	const char *name;
+	struct dmademo_file file;	/* what the doors need; first */
 	enum knob_kind kind;
 	size_t offset;			/* of a u32 in struct dmademo_params */
 	u32 min, max;
 	const char * const *names;	/* KNOB_NAME: the values, max + 1 of them */
 };
 
+static const struct file_operations knob_fops;
+
+#define KNOB_FILE(_name) { .name = _name, .mode = 0600, .fops = &knob_fops }
+
 #define KNOB(_name, _kind, _field, _min, _max) {			\
-	.name = _name, .kind = _kind,					\
+	.file = KNOB_FILE(_name), .kind = _kind,			\
 	.offset = offsetof(struct dmademo_params, _field),		\
 	.min = _min, .max = _max,					\
 }
 
 #define KNOB_NAMES(_name, _field, _names, _nr) {			\
-	.name = _name, .kind = KNOB_NAME,				\
+	.file = KNOB_FILE(_name), .kind = KNOB_NAME,			\
 	.offset = offsetof(struct dmademo_params, _field),		\
 	.max = (_nr) - 1, .names = _names,				\
 }
 
 static const struct dmademo_knob knobs[] = {
-	{ .name = "strategy", .kind = KNOB_STRATEGIES },
-	{ .name = "sizes", .kind = KNOB_SIZES },
+	{ .file = KNOB_FILE("strategy"), .kind = KNOB_STRATEGIES },
+	{ .file = KNOB_FILE("sizes"), .kind = KNOB_SIZES },
 	KNOB("iterations", KNOB_U32, iterations, 1, DMADEMO_MAX_ITERATIONS),
 	KNOB("warmup", KNOB_U32, warmup, 0, DMADEMO_MAX_ITERATIONS),
 	KNOB("verify", KNOB_U32, verify, 0, 1),
@@ -125,6 +129,12 @@ static const struct dmademo_knob knobs[] = {
 	KNOB_NAMES("record", record, dmademo_record_names, DMADEMO_NR_RECORDS),
 	KNOB("duration_ms", KNOB_U32, duration_ms, 0, DMADEMO_MAX_DURATION_MS),
 };
+
+/* both doors give a file's inode its struct dmademo_file (files.h) */
+static const struct dmademo_knob *knob_of(const struct inode *inode)
+{
+	return container_of(inode->i_private, const struct dmademo_knob, file);
+}
 
 static u32 *knob_u32(struct dmademo_params *p, const struct dmademo_knob *k)
 {
@@ -211,19 +221,19 @@ static int knob_show(struct seq_file *m, void *v)
 
 static int knob_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, knob_show, inode->i_private);
+	return single_open(file, knob_show, (void *)knob_of(inode));
 }
 
 static ssize_t knob_write(struct file *file, const char __user *ubuf,
 			  size_t count, loff_t *ppos)
 {
-	const struct dmademo_knob *k = file_inode(file)->i_private;
+	const struct dmademo_knob *k = knob_of(file_inode(file));
 	const char *why = "invalid value";
 	struct dmademo_params p;
 	char *buf, *val;
 	int ret;
 
-	buf = write_buf(k->name, ubuf, count, ppos, true);
+	buf = write_buf(k->file.name, ubuf, count, ppos, true);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	/* the lists are parsed in place: keep what was written for the log */
@@ -232,7 +242,7 @@ static ssize_t knob_write(struct file *file, const char __user *ubuf,
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = lock_idle(k->name);
+	ret = lock_idle(k->file.name);
 	if (ret)
 		goto out;
 	p = dmademo.params;
@@ -241,10 +251,10 @@ static ssize_t knob_write(struct file *file, const char __user *ubuf,
 		dmademo.params = p;
 	mutex_unlock(&dmademo.lock);
 	if (ret == -ERANGE && k->kind == KNOB_U32)
-		pr_err("%s: %s, %u..%u: '%*pE'\n", k->name, why, k->min, k->max,
+		pr_err("%s: %s, %u..%u: '%*pE'\n", k->file.name, why, k->min, k->max,
 		       (int)min_t(size_t, strlen(buf), 64), buf);
 	else if (ret)
-		bad_value(k->name, why, buf);
+		bad_value(k->file.name, why, buf);
 out:
 	kfree(val);
 	kfree(buf);
@@ -261,33 +271,6 @@ static const struct file_operations knob_fops = {
 };
 
 /* channel: a name, "any" or "none" */
-
-/* what follows "<prefix><digits>" at the start of s, or NULL */
-static const char *skip_prefix_digits(const char *s, const char *prefix)
-{
-	size_t n = str_has_prefix(s, prefix);
-
-	if (!n || !isdigit(s[n]))
-		return NULL;
-	for (s += n; isdigit(*s); s++)
-		;
-	return s;
-}
-
-/*
- * dmaengine names every channel "dma<device>chan<channel>": anything else
- * is a typo (-EINVAL), not a channel that is missing or busy (-ENODEV).
- */
-static bool chan_name_valid(const char *name)
-{
-	const char *p;
-
-	if (!strcmp(name, "any") || !strcmp(name, "none"))
-		return true;
-	p = skip_prefix_digits(name, "dma");
-	p = p ? skip_prefix_digits(p, "chan") : NULL;
-	return p && !*p;
-}
 
 static int channel_show(struct seq_file *m, void *v)
 {
@@ -313,7 +296,7 @@ static ssize_t channel_write(struct file *file, const char __user *ubuf,
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	name = strim(buf);
-	if (strlen(name) >= 32 || !chan_name_valid(name)) {
+	if (strlen(name) >= 32 || !dmademo_chan_name_valid(name)) {
 		bad_value("channel", "not dma<N>chan<N>, any or none", buf);
 		ret = -EINVAL;
 		goto out;
@@ -480,22 +463,33 @@ static int wait_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(wait);
 
-void dmademo_debugfs_init(void)
-{
-	struct dentry *dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	unsigned int i;
+static const struct dmademo_file files[] = {
+	{ "channel",	0600, &channel_fops },
+	{ "run",	0200, &run_fops },
+	{ "copy",	0600, &copy_fops },
+	{ "status",	0400, &status_fops },
+	{ "wait",	0400, &wait_fops },
+	{ "info",	0400, &dmademo_info_fops },
+	{ "results",	0400, &dmademo_results_fops },
+	{ "summary",	0400, &dmademo_summary_fops },
+	{ "histogram",	0400, &dmademo_histogram_fops },
+};
 
-	for (i = 0; i < ARRAY_SIZE(knobs); i++)
-		debugfs_create_file(knobs[i].name, 0600, dir, (void *)&knobs[i],
-				    &knob_fops);
-	debugfs_create_file("channel", 0600, dir, NULL, &channel_fops);
-	debugfs_create_file("run", 0200, dir, NULL, &run_fops);
-	debugfs_create_file("copy", 0600, dir, NULL, &copy_fops);
-	debugfs_create_file("status", 0400, dir, NULL, &status_fops);
-	debugfs_create_file("wait", 0400, dir, NULL, &wait_fops);
-	dmademo_info_create(dir);
-	debugfs_create_file("results", 0400, dir, NULL, &dmademo_results_fops);
-	debugfs_create_file("summary", 0400, dir, NULL, &dmademo_summary_fops);
-	debugfs_create_file("histogram", 0400, dir, NULL, &dmademo_histogram_fops);
-	dmademo.dir = dir;
+int dmademo_files_each(int (*add)(void *dir, const struct dmademo_file *f),
+		       void *dir)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+		ret = add(dir, &knobs[i].file);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		ret = add(dir, &files[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
