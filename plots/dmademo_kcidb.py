@@ -191,7 +191,8 @@ def folder_tests(d, origin, build_id, run):
                 else:
                     r = rows[(s, z, p)]
                     misc.update((c, number(r[c])) for c in cols[3:] if c in r)
-                    misc["bounced"] = (s, z) in d.bounced
+                    if (s, z) in d.bounced:     # (user space's cannot tell: never said)
+                        misc["bounced"] = True
                     if failed.get((s, z)):
                         t["status"] = "FAIL"
                         misc["failed"] = failed[(s, z)]
