@@ -6,12 +6,23 @@
                     placement apart where a folder has two) and each size, the folders whose
                     answer (which family is cheaper, with its interval) differs from the others'
   text(v)           the verdict's section "between the folders", in words
+  Boards.boards()   boards.png: the p50 total time of each strategy per size, one panel per
+                    strategy family (meta's families=), the folders' markers side by side at
+                    each size, the sizes where the answer differs shaded
 
 A map-only folder (meta engine=none: nothing transferred) is compared with map-only folders
-only: its answer is about the mapping, not a transfer.
+only: its answer is about the mapping, not a transfer. Needs Debian's python3-matplotlib for the
+figure alone; the rest is plain Python.
 """
 
+import math
+import textwrap
+
+from dmademo_canvas import FOLDER_LINESTYLES, WIDTH_PX, Canvas
+from dmademo_data import fmt_ns, size_ranges
+
 GROUP_ORDER = ("kernel", "user", "user-byte")      # the verdict's GROUPS, in its order
+NO_FAMILY = "no family"                             # strategies a folder's meta names none for
 
 
 def _name(f):
@@ -34,7 +45,7 @@ def _comparisons(folders):
 
 def compare(folders):
     """(changes, compared) from the verdict's folders. compared: one entry per comparison, the
-    folders that have it and the sizes two or more of them share; changes: one per size where
+    folders that answer it (at one size or more) and the sizes two or more of them share; changes: one per size where
     their answers differ, each folder's answer (None where it has none), the answer most of
     them give (majority: None when no answer is given by more folders than any other) and the
     folders that differ from it (all of them when there is no majority)."""
@@ -48,7 +59,8 @@ def compare(folders):
         sizes = sorted(z for z in set().union(*per.values())
                        if sum(z in p for p in per.values()) > 1)
         compared.append({"group": key, "title": title, "map_only": map_only,
-                         "families": g0["families"], "folders": idx, "sizes": sizes})
+                         "families": g0["families"], "folders": [i for i in idx if per[i]],
+                         "sizes": sizes})
         for z in sizes:
             answers = [None] * len(folders)
             for i in idx:
@@ -71,11 +83,13 @@ def compare(folders):
 
 
 def _answer(a, fams):
-    """'streaming is faster, streaming / coherent 0.67x [0.64-0.70]'."""
+    """'streaming is faster, streaming / coherent 0.67x [0.64-0.70]' (an end that two decimals
+    would round to 1 has three, as the new calls' ratios)."""
+    from dmademo_pairs import _bound
     what = "no significant difference" if a["winner"] == "none" else \
         "%s is faster" % a["winner"]
-    return "%s, %s / %s %.2fx [%.2f-%.2f]" % (what, fams[1], fams[0], a["ratio"], a["ci"][0],
-                                              a["ci"][1])
+    return "%s, %s / %s %.2fx [%s-%s]" % (what, fams[1], fams[0], a["ratio"], _bound(a["ci"][0]),
+                                          _bound(a["ci"][1]))
 
 
 def text(v):
@@ -101,8 +115,12 @@ def text(v):
     changes = v.get("changes", [])
     for c in v["compared"]:
         names = "; ".join(_name(folders[i]) for i in c["folders"])
+        if not c["folders"]:
+            lines.append("  %s: no folder ran both %s and %s, nothing to compare"
+                         % ((c["title"],) + tuple(c["families"])))
+            continue
         if len(c["folders"]) < 2:
-            lines.append("  %s: in %s only, not compared" % (c["title"], names))
+            lines.append("  %s: an answer in %s only, not compared" % (c["title"], names))
             continue
         mine = [x for x in changes if x["group"] == c["group"] and
                 x["map_only"] == c["map_only"]]
@@ -129,3 +147,101 @@ def text(v):
                 "%.2fx" % lo if "%.2f" % lo == "%.2f" % hi else "%.2fx to %.2fx" % (lo, hi)))
     lines.append("")
     return lines
+
+
+# ----------------------------------------------------------------------------- the figure
+
+def panels(datasets):
+    """[(family, [(folder index, strategy), ...])]: one per family the folders' meta names
+    (families=, user_families=), in the order they name them; strategies of a folder whose
+    meta names no family for them (older folders) in a last one, NO_FAMILY."""
+    fams = dict.fromkeys(f for d in datasets for f in d.families.values())
+    out = []
+    for fam in list(fams) + [NO_FAMILY]:
+        members = [(i, s) for i, d in enumerate(datasets) for s in d.strategies
+                   if d.families.get(s, NO_FAMILY) == fam and d.total_sizes(s)]
+        if members:
+            out.append((fam, members))
+    return out
+
+
+class Boards(Canvas):
+    RIGHT_PX = 250                      # the folders' legend and the notes
+
+    def boards(self):
+        """boards.png: the folders side by side, one panel per strategy family."""
+        groups = panels(self.ds)
+        n = len(groups)
+        ncols = 1 if n == 1 else 2 if n in (2, 4) else 3
+        nrows = math.ceil(n / ncols)
+        fig, axes = self.figure("Side by side: p50 total time per %s, by strategy family"
+                                % self.transfer.replace(" (no transfer)", ""),
+                                nrows=nrows, ncols=ncols, right_px=self.RIGHT_PX)
+        changes = (self.verdicts or {}).get("changes", [])
+        k = len(self.ds)
+        step = min(0.15, 0.6 / k)       # octaves between two folders' markers at one size
+        for p, (fam, members) in enumerate(groups):
+            ax = axes[p // ncols][p % ncols]
+            values, sizes = [], set()
+            for i, s in members:
+                d = self.ds[i]
+                zs = d.total_sizes(s)
+                p50 = [d.total(s, z, "p50_ns") for z in zs]
+                shift = 2.0 ** ((i - (k - 1) / 2.0) * step)
+                ax.plot([z * shift for z in zs], p50, **self.line_kw(i, s))
+                values += p50
+                sizes.update(zs)
+            for z in sorted({c["size"] for c in changes if fam in c["families"]} & sizes):
+                ax.axvspan(z / 2 ** 0.4, z * 2 ** 0.4, color="#ffe08a", alpha=0.45, zorder=0,
+                           linewidth=0)
+            self.log_axis(ax, "y", fmt_ns, min(values), max(values))
+            self.size_axis(ax, sorted(sizes), labels=12 // ncols)
+            if p + ncols < n:           # a panel below: the size axis is named there
+                ax.set_xlabel("")
+            strategies = [s for s in self.strategies if any(s == t for _, t in members)]
+            ax.set_title(fam + " family" if fam != NO_FAMILY else
+                         "meta names no family (older folder)", fontsize=12, loc="left")
+            ax.legend(handles=self.strategy_handles(strategies), loc="upper left",
+                      fontsize={1: 10, 2: 9}.get(ncols, 8), ncol=2 if len(strategies) > 4 else 1,
+                      handlelength=1.3, borderaxespad=0.3, labelspacing=0.3, columnspacing=0.6,
+                      handletextpad=0.4, markerscale=0.8)
+            if p % ncols == 0:
+                ax.set_ylabel("p50 total time, log scale")
+        for p in range(n, nrows * ncols):
+            axes[p // ncols][p % ncols].set_axis_off()
+        x = 1 - (self.RIGHT_PX - 6) / WIDTH_PX
+        handles = self.folder_handles()
+        for h, d in zip(handles, self.ds):
+            h.set_label("\n".join(textwrap.wrap(d.legend, 25)))
+        leg = fig.legend(handles=handles, title="result folder\n(left to right at a size)",
+                         loc="upper left", bbox_to_anchor=(x, self.top), fontsize=9.5,
+                         title_fontsize=10)
+        leg.set_in_layout(False)
+        note = self.boards_note(changes)
+        if note:
+            fig.text(x + 0.004, 0.015, note, ha="left", va="bottom", fontsize=9,
+                     color="#444444", linespacing=1.25)
+        self.save(fig, "boards")
+
+    def boards_note(self, changes):
+        """Below the folders' legend: where the answer differs (and in which folders), and
+        what to read the folders as (emulated, map-only)."""
+        style = [FOLDER_LINESTYLES[i % len(FOLDER_LINESTYLES)][1] for i in range(len(self.ds))]
+        runs = {}                       # (comparison, who differs): [size, ...]
+        for c in changes:
+            who = ", ".join(style[i] for i in c["differ"]) if c["majority"] else "no majority"
+            runs.setdefault((c["title"], who), []).append(c["size"])
+        shared = {c["title"]: c["sizes"] for c in (self.verdicts or {}).get("compared", [])}
+        parts = ["%s at %s: %s" % (t, size_ranges(z, shared[t]), who)
+                 for (t, who), z in runs.items()]
+        if parts:
+            parts = ["shaded: where the answer differs (verdict.txt)"] + parts[:6] + \
+                (["… %d more" % (len(parts) - 6)] if len(parts) > 6 else [])
+        for i, d in enumerate(self.ds):
+            if d.meta.get("emulator"):
+                parts.append("%s: emulator (%s): QEMU models no caches, so uncached memory and "
+                             "cache maintenance cost nothing there" % (style[i],
+                                                                      d.meta["emulator"]))
+        if any(d.map_only for d in self.ds) and not self.map_only:
+            parts.append("map-only: round trips of the mapping, nothing transferred")
+        return "\n".join(textwrap.fill(p, 33, subsequent_indent="  ") for p in parts)

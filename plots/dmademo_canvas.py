@@ -132,12 +132,15 @@ class Canvas:
                 raise InputError("%s: cannot write: %s" % (path, e.strerror or e))
             self.written.append(path)
 
-    def size_axis(self, ax, sizes=None):
+    def size_axis(self, ax, sizes=None, labels=None):
+        """A log2 axis of sizes; labels: at most that many labelled (default: 9 or so)."""
         sizes = sizes or self.sizes
         lo, hi = min(sizes), max(sizes)
         ax.set_xscale("log", base=2)
         e0, e1 = math.floor(math.log2(lo)), math.ceil(math.log2(hi))
         step = 1 if e1 - e0 <= 8 else 2 if e1 - e0 <= 18 else 3
+        if labels:
+            step = max(1, math.ceil((e1 - e0 + 1) / labels))
         major = [2.0 ** e for e in range(e0, e1 + 1, step)]
         minor = [2.0 ** e for e in range(e0, e1 + 1) if 2.0 ** e not in major]
         ax.xaxis.set_major_locator(self.ticker.FixedLocator(major))
