@@ -205,10 +205,10 @@ class Boards(Canvas):
                       fontsize={1: 10, 2: 9}.get(ncols, 8), ncol=2 if len(strategies) > 4 else 1,
                       handlelength=1.3, borderaxespad=0.3, labelspacing=0.3, columnspacing=0.6,
                       handletextpad=0.4, markerscale=0.8)
-            if p % ncols == 0:
-                ax.set_ylabel("p50 total time, log scale")
         for p in range(n, nrows * ncols):
             axes[p // ncols][p % ncols].set_axis_off()
+        fig.supylabel("p50 total time per %s, log scale (each panel its own)"
+                      % ("round trip" if self.map_only else "transfer"), fontsize=12.5)
         x = 1 - (self.RIGHT_PX - 6) / WIDTH_PX
         handles = self.folder_handles()
         for h, d in zip(handles, self.ds):
