@@ -12,7 +12,8 @@ per-phase medians (summary.csv, computed by the module from the same samples):
   - families: in the kernel, coherent (coherent, pool) against streaming (every other DMA
     strategy); in user space (bench/dmademo-mmap), uncached (coherent-mmap, wc-mmap) against
     cached (cached-mmap), word and byte loops apart;
-  - for several folders, how the answer changes between them;
+  - for several folders, at each size, the folders whose answer differs from the others'
+    (plots/dmademo_boards.py);
   - each new mapping call against its baseline, the older call a driver would use for the same
     buffers (meta's baselines=, from the module's info: iova against sg, phys against
     streaming): per size, the ratio of medians of to_dev, to_cpu, their sum per transfer (the
@@ -24,6 +25,7 @@ verdict(datasets) returns a dict (written as verdict.json) and text(v) the plain
 
 import numpy as np
 
+from dmademo_boards import compare as _boards, text as _boards_text
 from dmademo_pairs import compare as _baselines, text as _baselines_text
 from dmademo_stats import BOOTSTRAP, SEED, median, ratio_ci
 from dmademo_stats import fmt_span as _span, fmt_sz as _sz, fmt_t as _t
@@ -170,7 +172,8 @@ def verdict(datasets):
            "difference" % BOOTSTRAP, "folders": []}
     for d in datasets:
         m = d.meta
-        f = {"folder": d.folder, "label": d.label, "board": m.get("board", ""),
+        f = {"folder": d.folder, "label": d.label, "legend": d.legend or d.label,
+             "board": m.get("board", ""),
              "kernel": m.get("kernel", ""), "channel": m.get("channel", ""),
              "dma_coherent": m.get("dma_coherent", ""), "touch": m.get("touch", "1"),
              "emulator": m.get("emulator", ""), "rounds": m.get("rounds", "1") or "1",
@@ -203,21 +206,8 @@ def verdict(datasets):
     for d, f in zip(datasets, out["folders"]):
         f["baselines"], f["unpaired"] = _baselines(d, rng, PLACEMENTS)
     if len(datasets) > 1:
-        out["changes"] = _changes(out["folders"])
+        out["changes"], out["compared"] = _boards(out["folders"])
     return out
-
-
-def _changes(folders):
-    """Sizes where the winning family differs between folders."""
-    changes = []
-    for gname, _, _ in GROUPS:
-        per = [{r["size"]: r["winner"] for r in f["groups"].get(gname, {}).get("sizes", [])
-                if r["winner"]} for f in folders]
-        for z in sorted(set().union(*per)):
-            w = [p.get(z) for p in per]
-            if None not in w and len(set(w)) > 1:
-                changes.append({"group": gname, "size": z, "winners": w})
-    return changes
 
 
 # ----------------------------------------------------------------------------- text
@@ -309,11 +299,6 @@ def text(v):
                     " (+%d more)" % more if more > 0 else ""))
         lines += _baselines_text(f)
         lines.append("")
-    if v.get("changes"):
-        lines.append("between the folders (%s):" % " / ".join(
-            f["label"] or f["folder"] for f in v["folders"]))
-        for c in v["changes"]:
-            lines.append("  %s at %s: %s" % (c["group"], _sz(c["size"]), " / ".join(c["winners"])))
-        lines.append("")
+    lines += _boards_text(v)
     lines.append("Method: " + v["method"] + ". n.s.: not significant.")
     return "\n".join(lines) + "\n"
