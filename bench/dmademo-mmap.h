@@ -16,6 +16,7 @@
 
 #define PROG		"dmademo-mmap"
 #define VERSION		DMADEMO_VERSION
+#define KSFT_SKIP	4	/* this board cannot run it: kselftest's exit status */
 #define MAX_SIZES	DMADEMO_MAX_SIZES
 #define NR_ACCESS	2	/* word, byte */
 #define NR_STRATEGIES	(DMADEMO_NR_KINDS * NR_ACCESS)

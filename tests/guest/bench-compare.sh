@@ -187,4 +187,5 @@ unload
 [ -d "$D" ] && rmmod dmademo
 
 [ "$failed" = 0 ] || note "bench-compare: $failed run(s) failed"
+tap_plan
 exit $((failed > 0))

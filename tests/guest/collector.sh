@@ -1,13 +1,14 @@
 # The collector (bench/dmademo-run) against the real module, on the board.
 # Sourced by main.sh with lib.sh loaded (cwd /work, bench/ copied to
 # /work/bench, the module at /lib/modules/dmademo.ko, not loaded: the
-# collector loads it). Also runs alone: sh collector.sh. Prints TAP lines;
+# collector loads it). Also runs alone: sh collector.sh (then its plan last). Prints TAP lines;
 # one run's output folder goes to $OUT/collector-run for the host.
 # shellcheck shell=sh disable=SC2016,SC2034 # eval '...' expands later, on purpose; SUITE is lib.sh's
 
 # alone: lib.sh's helpers (check, COLS, ...), from beside this file
 # shellcheck disable=SC1091 # lib.sh: found at run time
-command -v check >/dev/null 2>&1 || . "$(dirname "$0")/lib.sh"
+alone=''
+command -v check >/dev/null 2>&1 || { . "$(dirname "$0")/lib.sh"; alone=1; }
 
 SUITE=collector
 RUN="sh /work/bench/dmademo-run"
@@ -271,3 +272,4 @@ else
 	tap_fail "no soc:gpu nor 12800000.g2d without a driver to bind"
 fi
 rm -rf "$T"
+[ -z "$alone" ] || tap_plan

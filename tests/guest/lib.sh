@@ -1,6 +1,8 @@
 # Shared helpers for the in-guest suites (busybox sh). Source it; set SUITE first.
 #
 #   tap_ok TEXT / tap_fail TEXT     one TAP line (`ok - SUITE: TEXT`), counted in TAP_FAILED
+#   tap_plan                        the plan of every TAP line so far (`1..N`), at the end: the
+#                                   lines are counted in a file, those of subshells too
 #   check TEXT CMD...               ok if CMD succeeds
 #   is TEXT GOT WANT                ok if GOT = WANT, else says both
 #   kwrite FILE VALUE               writes VALUE and a newline; prints ok or the errno name
@@ -25,9 +27,12 @@ D=${DMADEMO_DIR:-/sys/kernel/debug/dmademo}
 NCPU=$(grep -c ^processor /proc/cpuinfo)    # CPUs online
 KO=/lib/modules/dmademo.ko
 TAP_FAILED=0
+# (sourced again, as a suite run alone does: the same count)
+[ -n "${TAP_COUNT:-}" ] || { TAP_COUNT=${TMPDIR:-/tmp}/dmademo-tap.$$; : >"$TAP_COUNT"; }
 
-tap_ok() { echo "ok - ${SUITE:-guest}: $*"; }
-tap_fail() { echo "not ok - ${SUITE:-guest}: $*"; TAP_FAILED=$((TAP_FAILED + 1)); }
+tap_ok() { echo "ok - ${SUITE:-guest}: $*"; echo >>"$TAP_COUNT"; }
+tap_fail() { echo "not ok - ${SUITE:-guest}: $*"; echo >>"$TAP_COUNT"; TAP_FAILED=$((TAP_FAILED + 1)); }
+tap_plan() { echo "1..$(($(wc -l <"$TAP_COUNT")))"; }
 note() { echo "# $*"; }
 
 check() {

@@ -1,7 +1,7 @@
 # The in-guest test entry point: main.sh [--mode dt] [NAME=VALUE...] SUITE...
 # Runs tests/guest/SUITE.sh for each SUITE, each in its own subshell, with the
 # module unloaded between suites; on the debug kernel each suite is wrapped in
-# the debug-facility checks of debugchecks.sh. Prints TAP lines only.
+# the debug-facility checks of debugchecks.sh. Prints TAP lines only, the plan last.
 cd /work || exit 1
 . ./guest/lib.sh
 . ./guest/debugchecks.sh
@@ -39,4 +39,5 @@ for suite in "$@"; do
 		dbg_end "$suite${MODE:+-$MODE}" || failed=$((failed + 1))
 	fi
 done
+tap_plan
 exit $((failed > 0))

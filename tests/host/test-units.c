@@ -700,6 +700,7 @@ int main(void)
 	test_hist_add_many();
 	test_mbps();
 	test_shuffle();
+	printf("1..%d\n", passed + failed);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
