@@ -15,6 +15,9 @@
 #   make bench-compare    dmademo against the kernel's dmatest on the emulated board
 #                         (BOARD=raspi2 or BOARD=exynos: on a 32-bit board)
 #   make deb              the Debian packages dmademo-dkms and dmademo-tools, into build/deb
+#   make lava-overlay KDIR=... [ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-]
+#                         dmademo.ko for that kernel tree and the collector, as the overlay
+#                         tarball a LAVA job lays over the board's root (docs/packaging.md)
 #   make deps             install and fetch what the targets above need
 #   make clean
 #
@@ -30,7 +33,8 @@ ifneq ($(CROSS_COMPILE),)
 KBUILD_ARGS += CROSS_COMPILE=$(CROSS_COMPILE)
 endif
 
-.PHONY: all modules clean check check-quick check-host demo demo-x86 newcalls-compare bench-compare deb deps
+.PHONY: all modules clean check check-quick check-host demo demo-x86 newcalls-compare bench-compare deb deps \
+	lava-overlay
 
 all: modules
 
@@ -71,6 +75,11 @@ deb:
 
 deps:
 	@scripts/deps all >/dev/null
+
+# build/lava-overlay/dmademo-overlay-KREL.tar.gz: the module stripped of its debug information
+# as modules_install would (INSTALL_MOD_STRIP=1), KREL read from its vermagic
+lava-overlay: modules
+	@lava/pack-overlay --ko dmademo.ko --strip $(CROSS_COMPILE)strip -o build/lava-overlay
 
 # bench/dmademo-mmap, the user-space half, into build/: with the host's
 # compiler, or static with $(CROSS_COMPILE)gcc for a board that may have no
