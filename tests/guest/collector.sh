@@ -83,6 +83,17 @@ check "table has a row per strategy" eval 'grep -q "^coherent " "$T/o" && grep -
 rm -rf "$OUT/collector-run"
 cp -r "$r" "$OUT/collector-run"
 
+# --- --list-channels: the board's channels, the one dmademo holds named ----------
+ch=$(sed -n 's/^channel=//p' "$r/meta" | head -n 1)
+$RUN --list-channels >"$T/o" 2>"$T/e"
+rc=$?
+comment "$T/o"
+check "--list-channels exits 0, a header and a line per channel of /sys/class/dma" eval '
+	[ $rc -eq 0 ] && head -n 1 "$T/o" | grep -q "^channel  *driver  *device  *user$" &&
+	[ "$(($(wc -l <"$T/o") - 1))" = "$(ls -d /sys/class/dma/dma*chan* | wc -l)" ]'
+check "... the channel of the run ($ch) held by dmademo, its driver named" \
+	grep -Eq "^$ch +[a-z0-9_-]+ +[^ ]+ +dmademo$" "$T/o"
+
 # --- --user: the user-space round trip into the same files -----------------------
 if [ -x "$TOOLS/dmademo-mmap" ]; then
 	$RUN -s coherent,streaming -z 4K,64K -n 10 -w 1 --user-tool "$TOOLS/dmademo-mmap" \
