@@ -450,6 +450,26 @@ check "rmmod during a run: succeeds (rc $rc)" [ $rc -eq 0 ]
 check "... the module is gone" eval '! grep -q "^dmademo " /proc/modules && [ ! -d "$D" ]'
 check_dmesg "... dmesg has no warning, oops or DMA-API report" "rmmod during a run"
 
+# the reader of wait started below ($wpid): holds wait open and sleeps in its read
+reading_wait() {
+	for _fd in "/proc/$wpid/fd/"*; do
+		[ "$(readlink "$_fd")" = "$D/wait" ] && grep -q '^State:[[:space:]]*S' "/proc/$wpid/status" &&
+			return 0
+	done
+	return 1
+}
+# wait_stopped TEXT [EIO]: that reader ends, having printed the stopped status, and exits 0; with
+# EIO it may exit 1 too: proc_remove() can close the file between the status and cat's next
+# read, which then fails with EIO (its message is then the second line of wait.out)
+wait_stopped() {
+	wait $wpid
+	rc=$?
+	read -r w < "$T/wait.out"
+	_ok=0
+	[ -z "${2:-}" ] || _ok="0 1"
+	check "$1 (rc $rc, '$w')" eval 'case " $_ok " in *" $rc "*) ;; *) false ;; esac &&
+		case "$w" in "state=stopped "*) true ;; *) false ;; esac'
+}
 load
 long_start > /dev/null
 cat "$D/wait" > "$T/wait.out" 2>&1 &
@@ -460,10 +480,7 @@ if [ "$D" = /proc/dmademo ]; then
 	# fs/proc/inode.c), which then read EIO
 	exec 3< "$D/summary"
 	i=0
-	# cat has wait open and sleeps in its read
-	until for _fd in "/proc/$wpid/fd/"*; do [ "$(readlink "$_fd")" = "$D/wait" ] && break; done &&
-		[ "$(readlink "$_fd")" = "$D/wait" ] &&
-		grep -q '^State:[[:space:]]*S' "/proc/$wpid/status" || [ $i -ge 50 ]; do
+	until reading_wait || [ $i -ge 50 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -471,11 +488,7 @@ if [ "$D" = /proc/dmademo ]; then
 	rmmod dmademo 2> "$ERRF"
 	rc=$?
 	check "rmmod while 'cat wait' blocks and summary is open: succeeds (rc $rc)" [ $rc -eq 0 ]
-	wait $wpid
-	rc=$?
-	read -r w < "$T/wait.out"
-	check "... wait returns the stopped status (rc $rc, '$w')" \
-		eval '[ $rc -eq 0 ] && case "$w" in "state=stopped "*) true ;; *) false ;; esac'
+	wait_stopped "... wait returns the stopped status" EIO
 	check "... the module is gone" eval '! grep -q "^dmademo " /proc/modules && [ ! -d "$D" ]'
 	ename "$(dd bs=64 count=1 <&3 2>&1 >/dev/null | grep dd:)"
 	is "... the summary left open reads EIO" "$EN" EIO
@@ -500,11 +513,7 @@ else
 	check "... the module is still there, the run still in progress and wait still blocked" \
 		eval '[ -d "$D" ] && [ "$STATE" = running ] && kill -0 $wpid'
 	stop_run
-	wait $wpid
-	rc=$?
-	read -r w < "$T/wait.out"
-	check "... stop: wait returns the stopped status (rc $rc, '$w')" \
-		eval '[ $rc -eq 0 ] && case "$w" in "state=stopped "*) true ;; *) false ;; esac'
+	wait_stopped "... stop: wait returns the stopped status"
 	check "... then rmmod succeeds" unload
 fi
 
