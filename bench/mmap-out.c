@@ -67,8 +67,9 @@ u32 cell_write(FILE *res, FILE *sum, const char *name, u32 size, const struct sa
 		fprintf(res, "%s,%u,%u", name, size, i);
 		for (p = DMADEMO_FILL; p <= DMADEMO_TOTAL; p++)
 			fprintf(res, ",%u", s->ns[p]);
-		fprintf(res, ",%d,%u,%u,%u,0,%u,%u\n", s->ok, s->ns[DMADEMO_WAKE], s->ns[DMADEMO_ALLOC],
-			s->ns[DMADEMO_FREE], s->cpu, s->irq_cpu);
+		fprintf(res, ",%d,%u,%u,%u,0,%u,%u,%u,%u\n", s->ok, s->ns[DMADEMO_WAKE],
+			s->ns[DMADEMO_ALLOC], s->ns[DMADEMO_FREE], s->cpu, s->irq_cpu,
+			s->ns[DMADEMO_MAP], s->ns[DMADEMO_UNMAP]);
 	}
 	if (!rec)
 		return 0;

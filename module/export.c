@@ -71,10 +71,12 @@ static char *put_u32_back(char *end, u32 v)
 	return end;
 }
 
-#define RESULTS_ROW_MAX	192	/* 17 numbers of 10 digits at most, commas, newline */
+#define RESULTS_ROW_MAX	224	/* 19 numbers of 10 digits at most, commas, newline */
 
 /* the phases that follow `ok`, appended after the first eight */
 static const u8 late_phases[] = { DMADEMO_WAKE, DMADEMO_ALLOC, DMADEMO_FREE };
+/* and those appended after irq_cpu */
+static const u8 last_phases[] = { DMADEMO_MAP, DMADEMO_UNMAP };
 
 static const char *sample_strategy(const struct dmademo_result *res,
 				   const struct dmademo_sample *smp)
@@ -92,6 +94,10 @@ static char *results_row(const struct dmademo_result *res,
 	int p;
 
 	*--b = '\n';
+	for (p = ARRAY_SIZE(last_phases) - 1; p >= 0; p--) {
+		b = put_u32_back(b, smp->ns[last_phases[p]]);
+		*--b = ',';
+	}
 	b = put_u32_back(b, smp->irq_cpu);
 	*--b = ',';
 	b = put_u32_back(b, smp->cpu);

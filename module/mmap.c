@@ -226,6 +226,9 @@ static long user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 
 	if (a->kind >= DMADEMO_NR_KINDS)
 		return refuse(u, -EINVAL, "alloc: unknown kind %u", a->kind);
+	if (a->kind >= DMADEMO_KIND_UDMABUF)
+		return refuse(u, -EINVAL, "alloc: %s is a dma-buf: DMADEMO_IOC_IMPORT it",
+			      dmademo_kind_names[a->kind]);
 	if (a->flags)
 		return refuse(u, -EINVAL, "alloc: flags %#x: must be 0", a->flags);
 	if (a->reserved)

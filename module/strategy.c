@@ -137,8 +137,10 @@ static void streaming_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 int dmademo_sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
-	dma_sync_single_for_device(b->dev, s->src_dma, b->len, b->src_dir);
-	dma_sync_single_for_device(b->dev, s->dst_dma, b->len, b->dst_dir);
+	dma_sync_single_range_for_device(b->dev, s->src_dma, b->sync_off, b->sync_len,
+					 b->src_dir);
+	dma_sync_single_range_for_device(b->dev, s->dst_dma, b->sync_off, b->sync_len,
+					 b->dst_dir);
 	return 0;
 }
 
@@ -148,8 +150,8 @@ void dmademo_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 	if (s->fault == DMADEMO_FAULT_WRONG_DIR)
 		dir = dir == DMA_TO_DEVICE ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
-	dma_sync_single_for_cpu(b->dev, s->dst_dma, b->len, dir);
-	dma_sync_single_for_cpu(b->dev, s->src_dma, b->len, b->src_dir);
+	dma_sync_single_range_for_cpu(b->dev, s->dst_dma, b->sync_off, b->sync_len, dir);
+	dma_sync_single_range_for_cpu(b->dev, s->src_dma, b->sync_off, b->sync_len, b->src_dir);
 }
 
 /* noncoherent: dma_alloc_noncoherent() memory starts owned by the CPU */
@@ -427,6 +429,7 @@ struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 	b->ops = ops;
 	b->dev = dev;
 	b->len = len;
+	b->sync_len = len;
 	b->align = align;
 	b->guard = ops->guarded ? align : 0;
 	b->nr = nr;

@@ -48,6 +48,7 @@ struct dmademo_bufs {
 	const struct dmademo_ops *ops;
 	struct device *dev;		/* the DMA controller's device */
 	size_t len;
+	size_t sync_off, sync_len;	/* what to_dev and to_cpu sync: all, or a part */
 	enum dma_data_direction src_dir, dst_dir;	/* of their mappings */
 	size_t align;			/* of pool blocks; guard bytes */
 	size_t guard;			/* bytes checked on each side of a destination */
@@ -108,7 +109,7 @@ struct dmademo_bufs *dmademo_bufs_alloc(const struct dmademo_ops *ops,
 void dmademo_bufs_free(struct dmademo_bufs *b);
 bool dmademo_bufs_need_sync(struct dmademo_bufs *b, bool *bounced);
 bool dmademo_guard_ok(struct dmademo_bufs *b, struct dmademo_slot *s);
-/* dma_sync_single_for_{device,cpu}() of a slot's two buffers */
+/* dma_sync_single_range_for_{device,cpu}() of a slot's two buffers: b->sync_* */
 int dmademo_sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s);
 void dmademo_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s);
 

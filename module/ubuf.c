@@ -147,7 +147,7 @@ static int cached_mmap(struct dmademo_bufs *b, struct vm_area_struct *vma,
 	return dma_mmap_pages(b->dev, vma, b->len, virt_to_page(cpu));
 }
 
-const struct dmademo_ukind dmademo_ukinds[DMADEMO_NR_KINDS] = {
+const struct dmademo_ukind dmademo_ukinds[DMADEMO_KIND_UDMABUF] = {
 	[DMADEMO_KIND_COHERENT] = {
 		.ops = {
 			.alloc_what = "dma_alloc_coherent",

@@ -68,6 +68,8 @@ const char * const dmademo_phase_names[DMADEMO_NR_PHASES] = {
 	[DMADEMO_WAKE]	 = "wake",
 	[DMADEMO_ALLOC]	 = "alloc",
 	[DMADEMO_FREE]	 = "free",
+	[DMADEMO_MAP]	 = "map",
+	[DMADEMO_UNMAP]	 = "unmap",
 };
 
 const char * const dmademo_engine_names[DMADEMO_NR_ENGINES] = {
@@ -77,21 +79,30 @@ const char * const dmademo_engine_names[DMADEMO_NR_ENGINES] = {
 	[DMADEMO_ENGINE_NONE]	= "none",
 };
 
-/* /dev/dmademo's kinds; in user space "uncached" is compared with "cached" */
+/*
+ * /dev/dmademo's kinds; in user space "uncached" is compared with "cached".
+ * The dma-bufs are cached memory handed over by syncs: they are "cached".
+ */
 const char * const dmademo_kind_names[DMADEMO_NR_KIND_NAMES] = {
-	[DMADEMO_KIND_COHERENT]	= "coherent",
-	[DMADEMO_KIND_WC]	= "wc",
-	[DMADEMO_KIND_CACHED]	= "cached",
+	[DMADEMO_KIND_COHERENT]	   = "coherent",
+	[DMADEMO_KIND_WC]	   = "wc",
+	[DMADEMO_KIND_CACHED]	   = "cached",
+	[DMADEMO_KIND_UDMABUF]	   = "udmabuf",
+	[DMADEMO_KIND_HEAP_SYSTEM] = "heap-system",
+	[DMADEMO_KIND_HEAP_CMA]	   = "heap-cma",
 };
 
 const char * const dmademo_kind_families[DMADEMO_NR_KIND_NAMES] = {
-	[DMADEMO_KIND_COHERENT]	= "uncached",
-	[DMADEMO_KIND_WC]	= "uncached",
-	[DMADEMO_KIND_CACHED]	= "cached",
+	[DMADEMO_KIND_COHERENT]	   = "uncached",
+	[DMADEMO_KIND_WC]	   = "uncached",
+	[DMADEMO_KIND_CACHED]	   = "cached",
+	[DMADEMO_KIND_UDMABUF]	   = "cached",
+	[DMADEMO_KIND_HEAP_SYSTEM] = "cached",
+	[DMADEMO_KIND_HEAP_CMA]	   = "cached",
 };
 
 /* results: a row per transfer; the phases after `ok` were appended later */
-#define RESULTS_HEADER "strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu\n"
+#define RESULTS_HEADER "strategy,size,iter,fill_ns,to_dev_ns,prep_ns,submit_ns,wait_ns,to_cpu_ns,read_ns,total_ns,ok,wake_ns,alloc_ns,free_ns,round,cpu,irq_cpu,map_ns,unmap_ns\n"
 const char * const dmademo_results_header = RESULTS_HEADER;
 
 /* summary: a row per strategy, size and phase */

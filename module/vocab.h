@@ -47,6 +47,8 @@ enum dmademo_phase {
 	DMADEMO_WAKE,		/* callback to the thread taking the transfer back */
 	DMADEMO_ALLOC,		/* per-transfer allocation (pool) */
 	DMADEMO_FREE,		/* per-transfer free (pool) */
+	DMADEMO_MAP,		/* the importer maps a dma-buf (dma_buf_map_attachment) */
+	DMADEMO_UNMAP,		/* and unmaps it */
 	DMADEMO_NR_PHASES
 };
 
@@ -60,7 +62,7 @@ enum dmademo_engine_id {
 };
 
 /* the number of user-space buffer kinds (enum dmademo_kind in uapi.h) */
-#define DMADEMO_NR_KIND_NAMES	3
+#define DMADEMO_NR_KIND_NAMES	6
 
 extern const char * const dmademo_strategy_names[DMADEMO_NR_STRATEGIES];
 extern const char * const dmademo_strategy_families[DMADEMO_NR_STRATEGIES];
