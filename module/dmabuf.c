@@ -7,15 +7,16 @@
  *   dma_buf_get() + dma_buf_attach() to the DMA controller's device, once;
  *   around every transfer dma_buf_map_attachment_unlocked() for the device
  *   and dma_buf_unmap_attachment_unlocked() after it (to_dev and to_cpu of
- *   the ops below, timed apart as the map and unmap phases), as
- *   videobuf2's dma-contig importer maps a buffer for each frame.
+ *   the ops below, timed apart as the map and unmap phases): an importer
+ *   that keeps no mapping between its uses of a buffer.
  *
- * The exporter's map_dma_buf does the cache maintenance: udmabuf's
- * map_udmabuf() and the system heap's system_heap_map_dma_buf() call
- * dma_map_sgtable() on our device, and their unmap dma_unmap_sgtable().
- * The application's DMA_BUF_IOCTL_SYNC reaches the exporter's
- * begin/end_cpu_access, which sync only the attachments mapped at that
- * moment (system_heap_dma_buf_begin_cpu_access()): none, between transfers.
+ * Where the cache maintenance happens is the exporter's choice. The heaps'
+ * map_dma_buf (system_heap_map_dma_buf(), cma_heap_map_dma_buf()) call
+ * dma_map_sgtable() on our device, which cleans or invalidates, and their
+ * begin/end_cpu_access sync only the attachments mapped at that moment:
+ * none, between transfers. udmabuf maps with DMA_ATTR_SKIP_CPU_SYNC
+ * (get_sg_table()) and does it all in the application's
+ * DMA_BUF_IOCTL_SYNC, on its own device (begin_cpu_udmabuf()).
  */
 #include "dmademo.h"
 
