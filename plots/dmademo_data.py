@@ -17,18 +17,18 @@ RESULTS_COLUMNS = ["strategy", "size", "iter", "fill_ns", "to_dev_ns", "prep_ns"
                    "wait_ns", "to_cpu_ns", "read_ns", "total_ns", "ok"]
 SUMMARY_COLUMNS = ["strategy", "size", "phase", "n", "min_ns", "p50_ns", "p90_ns", "p99_ns",
                    "max_ns", "mean_ns", "stddev_ns", "mbps_p50"]
-# Stacked left to right in the order they run; together they make up total. Older result
-# folders have no wake, alloc or free rows: those phases then count 0.
-PHASES = ["alloc", "fill", "to_dev", "prep", "submit", "wait", "wake", "to_cpu", "read", "free"]
-# The phases of the transfer itself. In a map-only run (meta engine=none: a device bound to
-# dmademo, buffers mapped on it and nothing moving them) prep, submit and wake are 0 and wait
-# is only the loop's own passage from to_dev to to_cpu (a clock read and a few calls).
-TRANSFER_PHASES = ("prep", "submit", "wait", "wake")
+# Stacked left to right in the order they run; together they make up total. map and unmap are
+# an importer's dma_buf_map_attachment() and dma_buf_unmap_attachment() of an imported dma-buf
+# (dmademo-mmap's dma-buf kinds: 0 everywhere else). Older result folders have no wake, alloc or
+# free rows, nor map or unmap ones: those phases then count 0.
+PHASES = ["alloc", "fill", "to_dev", "map", "prep", "submit", "wait", "wake", "unmap", "to_cpu",
+          "read", "free"]
 
 # One colour and marker per strategy, the same in every graph. Coherent-memory strategies are
 # blues, streaming (cached memory + cache maintenance) warm colours, the scatterlist ones greens
 # and brown, the newest mapping calls pink (phys, as streaming) and teal (iova, as sg), the CPU
-# baseline grey. Other names (user space's, a newer module's) take the extra styles in turn.
+# baseline grey. Other names (user space's: six kinds, word and byte loops; a newer module's)
+# take the extra styles in turn.
 STRATEGY_STYLE = {
     "coherent":       ("#1f5fbf", "o"),
     "pool":           ("#5cb8e6", "s"),
@@ -43,7 +43,8 @@ STRATEGY_STYLE = {
     "phys":           ("#e377c2", ">"),
 }
 EXTRA_STYLES = [("#bcbd22", "8"), ("#7f7f7f", "*"), ("#393b79", "d"), ("#ad494a", "H"),
-                ("#e7ba52", "o"), ("#7b4173", "s")]
+                ("#e7ba52", "o"), ("#7b4173", "s"), ("#5254a3", "p"), ("#8ca252", "v"),
+                ("#bd9e39", "h"), ("#d6616b", "<"), ("#a55194", ">"), ("#6b6ecf", "D")]
 
 
 # ----------------------------------------------------------------------------- sizes, times

@@ -1,17 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
 """dmademo_phases: phases.png, where the time goes: for the smallest, a middle and the largest
 size, one bar per strategy stacked from its phases left to right in the order they run (the
-phases plots/dmademo_data.py's PHASES names; those a folder does not have count 0, and a phase
-that is 0 everywhere is neither drawn nor in the legend), one row of panels per folder.
+phases plots/dmademo_data.py's PHASES names; those a folder does not have count 0), one row of
+panels per folder. A phase that is 0 for every strategy of a panel is not drawn there, and the
+legend lists the phases drawn somewhere: map and unmap, an importer's mapping of a dma-buf, only
+where dmademo-mmap imported one.
 
-A map-only folder (meta engine=none) transferred nothing: its prep, submit and wake are left
-out and its wait is drawn as the loop's own. Needs Debian's python3-matplotlib.
+A map-only folder (meta engine=none: a device bound to dmademo, buffers mapped on it and nothing
+moving them) transferred nothing: its prep, submit and wake are 0, so not drawn, and its wait,
+only the loop's own passage from to_dev to to_cpu (a clock read and a few calls), is drawn in a
+colour of its own. Needs Debian's python3-matplotlib.
 """
 
 import textwrap
 
 from dmademo_canvas import FOLDER_LINESTYLES, PHASE_STYLE, WIDTH_PX, Canvas
-from dmademo_data import PHASES, TRANSFER_PHASES, fmt_ns, fmt_size, middle, time_unit
+from dmademo_data import PHASES, fmt_ns, fmt_size, middle, time_unit
 
 
 class Phases(Canvas):
@@ -43,12 +47,12 @@ class Phases(Canvas):
                 left = [0.0] * len(strategies)
                 for ph in PHASES:
                     vals = [d.stat(s, z, ph, column) or 0.0 for s in strategies]
+                    if not any(vals):
+                        continue        # not run here (map and unmap but for dma-bufs, a
+                        #                 map-only folder's transfer): 0, not drawn
                     style = ph
-                    if d.map_only and ph in TRANSFER_PHASES:
-                        if not any(vals):
-                            continue    # nothing transferred: 0, not drawn
-                        if ph == "wait":     # the loop's own passage from to_dev to to_cpu
-                            style = "wait-map"
+                    if d.map_only and ph == "wait":   # the loop's passage from to_dev to to_cpu
+                        style = "wait-map"
                     if any(v > 0 for v in vals):
                         shown.add(style)
                     ax.barh(y, vals, left=left, height=0.7, color=PHASE_STYLE[style][0],

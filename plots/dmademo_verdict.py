@@ -11,7 +11,8 @@ per-phase medians (summary.csv, computed by the module from the same samples):
     each family wins, the crossovers between them, and the phase that decides each range;
   - families: in the kernel, coherent (coherent, pool) against streaming (every other DMA
     strategy); in user space (bench/dmademo-mmap), uncached (coherent-mmap, wc-mmap) against
-    cached (cached-mmap), word and byte loops apart;
+    cached (cached-mmap and the dma-bufs it imports: udmabuf-mmap, heap-system-mmap,
+    heap-cma-mmap), word and byte loops apart, as meta's families= names them;
   - for several folders, at each size, the folders whose answer differs from the others'
     (plots/dmademo_boards.py);
   - each new mapping call against its baseline, the older call a driver would use for the same
@@ -45,6 +46,7 @@ CAUSES = [
     ("prep + submit + wait", ("prep", "submit", "wait"), "the DMA transfer itself"),
     ("wake", ("wake",), "waking the thread that waits"),
     ("alloc + free", ("alloc", "free"), "per-transfer allocation"),
+    ("map + unmap", ("map", "unmap"), "the importer's dma-buf mapping (dma_buf_map_attachment)"),
 ]
 # a map-only run (meta engine=none) transfers nothing: prep, submit and wake are 0, wait is only
 # the loop's passage from to_dev to to_cpu (no cause), and what to_dev and to_cpu hold depends on
@@ -56,6 +58,7 @@ CAUSES_MAP_ONLY = [
      "the mapping: map/unmap/sync with their cache maintenance, bounce copies or IOMMU work"),
     ("alloc + free", ("alloc", "free"), "per-transfer allocation"),
 ]
+# (no map + unmap there: only dmademo-mmap imports dma-bufs, and a map-only run is the module's)
 
 
 def family(d, strategy):
