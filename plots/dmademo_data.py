@@ -148,6 +148,16 @@ def baselines(meta):
     return {s: b for s, b in _pairs(meta, "baselines").items() if s != b}
 
 
+def sync_bytes(meta, key="sync_bytes"):
+    """meta's sync_bytes=: the bytes of each buffer to_dev and to_cpu synced (key touch_bytes:
+    those the CPU fills and reads); 0 (also where meta has no such line, or not a number): all
+    of it."""
+    try:
+        return max(int(meta.get(key) or 0), 0)
+    except ValueError:
+        return 0
+
+
 def order_strategies(names, order=()):
     """names in the order meta lists them (the module's), then any others by name."""
     known = [s for s in dict.fromkeys(order) if s in names]
@@ -283,6 +293,8 @@ class Dataset:
             run.append("touch=0 (no CPU fill/read)")
         elif m.get("touch_bytes") not in (None, "", "0"):
             run.append("CPU touches %s B" % m["touch_bytes"])
+        if sync_bytes(m):
+            run.append("syncs %s B of each buffer" % sync_bytes(m))
         if m.get("cold") == "1":
             run.append("cold caches")
         if m.get("completion") == "poll":
