@@ -10,8 +10,8 @@ import os
 import re
 import textwrap
 
-from dmademo_csv import (HISTOGRAM_COLUMNS, InputError, read_bounced, read_csv,  # noqa: F401
-                         read_meta, read_skipped, samples_from_histogram)
+from dmademo_csv import (InputError, read_bounced, read_csv, read_meta, read_skipped,
+                         samples_from_histogram)
 
 RESULTS_COLUMNS = ["strategy", "size", "iter", "fill_ns", "to_dev_ns", "prep_ns", "submit_ns",
                    "wait_ns", "to_cpu_ns", "read_ns", "total_ns", "ok"]
