@@ -10,7 +10,8 @@ import math
 import os
 import textwrap
 
-from dmademo_data import EXTRA_STYLES, STRATEGY_STYLE, InputError, fmt_size, order_strategies, pack
+from dmademo_data import (EXTRA_STYLES, STRATEGY_STYLE, InputError, fmt_size, order_strategies,
+                          pack, sync_bytes)
 
 WIDTH_PX, HEIGHT_PX, DPI = 1200, 800, 100
 
@@ -18,10 +19,12 @@ PHASE_STYLE = {
     "alloc":  ("#c7b5e0", "alloc: pool block"),
     "fill":   ("#a6d96a", "fill: CPU writes"),
     "to_dev": ("#fdae61", "to_dev: map / sync"),
+    "map":    ("#f7b6d2", "map: dma-buf"),
     "prep":   ("#d0d0d0", "prep"),
     "submit": ("#8c8c8c", "submit + issue"),
     "wait":   ("#80b1d3", "wait: DMA copies"),
     "wake":   ("#e6c229", "wake: to the thread"),
+    "unmap":  ("#b5367a", "unmap: dma-buf"),
     "to_cpu": ("#e8603c", "to_cpu: unmap / sync"),
     "read":   ("#1a9850", "read: CPU reads"),
     "free":   ("#7b61a8", "free: pool block"),
@@ -44,6 +47,14 @@ def label_folders(datasets):
                 d.add_label_part(d.meta["dma_path"])
                 d.details += " · dma_path %s" % d.meta["dma_path"]
                 d.details_short += " · dma_path %s" % d.meta["dma_path"]
+    # folders that sync part of each buffer beside folders that sync all of it (meta sync_bytes)
+    synced = [sync_bytes(d.meta) for d in datasets]
+    if len(set(synced)) > 1:
+        for d, n in zip(datasets, synced):
+            part = "sync_bytes %s" % fmt_size(n) if n else "whole syncs"
+            d.add_label_part(part)
+            d.details += " · " + part
+            d.details_short += " · " + part
     labels = [d.label for d in datasets]
     for d in datasets:
         if labels.count(d.label) > 1:

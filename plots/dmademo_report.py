@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """dmademo_report: report.html, one self-contained page per set of result folders.
 
-The verdict first, then the per-size table (and the new calls' ratios to their baselines), the
-graphs (embedded as data: URIs), what real
+The verdict first, then the per-size table (and the new calls' ratios to their baselines, and
+partial syncs' to whole buffers'), the graphs (embedded as data: URIs), what real
 boards have shown elsewhere, and each folder's board, kernel, channel and parameters from its
 meta. No network, no script: it reads the same in a browser, a mail client or on paper.
 """
@@ -13,6 +13,7 @@ import os
 
 from dmademo_data import fmt_ns, fmt_size
 from dmademo_pairs import PAIR_PHASES, ratio_text
+from dmademo_sync import partial_label, ratio_cell
 from dmademo_verdict import median
 
 # Figures published elsewhere, each checked against its source; what the emulator cannot show.
@@ -133,6 +134,31 @@ def _pair_table(p):
     return "\n".join(out)
 
 
+def _sync_table(c, sizes):
+    """Partial syncs against whole buffers (the verdict's "sync" pair c): per size and strategy
+    the ratio partial / whole of to_dev + to_cpu with its 95 % interval; green where the partial
+    sync is cheaper, red where the whole one is, grey where no difference is shown."""
+    strategies = [st["strategy"] for st in c["strategies"]]
+    cells = {(st["strategy"], r["size"]): r for st in c["strategies"] for r in st["sizes"]}
+    out = ['<table class="sync"><tr><th>partial / whole</th>%s</tr>'
+           % "".join("<th>%s</th>" % _e(s) for s in strategies)]
+    for z in sizes:
+        row = []
+        for s in strategies:
+            r = cells.get((s, z))
+            if r is None:
+                row.append('<td class="ns">—</td>')
+                continue
+            title = "median to_dev + to_cpu: partial %s, whole %s" % (fmt_ns(r["partial_ns"]),
+                                                                      fmt_ns(r["whole_ns"]))
+            cls = {"partial": "new", "whole": "base"}.get(r["cheaper"], "ns")
+            row.append('<td class="%s" title="%s">%s</td>' % (cls, _e(title), ratio_cell(r)))
+        if any('class="ns">—' not in x for x in row):
+            out.append("<tr><td>%s</td>%s</tr>" % (fmt_size(z), "".join(row)))
+    out.append("</table>")
+    return "\n".join(out)
+
+
 def _img(path, alt):
     with open(path, "rb") as fh:
         data = base64.b64encode(fh.read()).decode("ascii")
@@ -183,6 +209,17 @@ def write(path, datasets, v, vtext, graphs):
         for pr in f.get("baselines", []):
             p.append("<h3>%s</h3>" % _e(pr["title"]))
             p.append(_pair_table(pr))
+    for c in v.get("sync", {}).get("pairs", []):
+        dw, dp = datasets[c["whole"]], datasets[c["partial"]]
+        p.append("<h2>Partial syncs: %s against %s</h2>" % (_e(dp.label or dp.folder),
+                                                             _e(dw.label or dw.folder)))
+        p.append('<p class="ctx">to_dev + to_cpu per transfer with %s, against whole buffers: '
+                 'the ratio of medians partial / whole with its 95 %% interval; green where the '
+                 'partial sync is cheaper, red where the whole one is, grey where no difference '
+                 'is shown.%s</p>' % (_e(partial_label(c)), " Measured on an emulator: QEMU "
+                                      "models no caches, so cache maintenance costs nothing "
+                                      "there." if c["emulator"] else ""))
+        p.append(_sync_table(c, sorted(set(dw.sizes) | set(dp.sizes))))
     p.append("<h2>Graphs</h2>")
     for png, caption in graphs:
         if os.path.exists(png):

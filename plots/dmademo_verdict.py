@@ -11,13 +11,17 @@ per-phase medians (summary.csv, computed by the module from the same samples):
     each family wins, the crossovers between them, and the phase that decides each range;
   - families: in the kernel, coherent (coherent, pool) against streaming (every other DMA
     strategy); in user space (bench/dmademo-mmap), uncached (coherent-mmap, wc-mmap) against
-    cached (cached-mmap), word and byte loops apart;
+    cached (cached-mmap and the dma-bufs it imports: udmabuf-mmap, heap-system-mmap,
+    heap-cma-mmap), word and byte loops apart, as meta's families= names them;
   - for several folders, at each size, the folders whose answer differs from the others'
     (plots/dmademo_boards.py);
   - each new mapping call against its baseline, the older call a driver would use for the same
     buffers (meta's baselines=, from the module's info: iova against sg, phys against
     streaming): per size, the ratio of medians of to_dev, to_cpu, their sum per transfer (the
-    mapping's cost) and total, each with its interval (plots/dmademo_pairs.py).
+    mapping's cost) and total, each with its interval (plots/dmademo_pairs.py);
+  - for several folders, those that sync part of each buffer (meta sync_bytes=) against one of
+    the same source that syncs all of it: per strategy that syncs and size, the ratio partial /
+    whole of to_dev + to_cpu with its interval (plots/dmademo_sync.py).
 
 verdict(datasets) returns a dict (written as verdict.json) and text(v) the plain text
 (verdict.txt). Needs Debian's python3-numpy.
@@ -26,8 +30,10 @@ verdict(datasets) returns a dict (written as verdict.json) and text(v) the plain
 import numpy as np
 
 from dmademo_boards import compare as _boards, text as _boards_text
+from dmademo_data import sync_bytes
 from dmademo_pairs import compare as _baselines, text as _baselines_text
 from dmademo_stats import BOOTSTRAP, SEED, median, ratio_ci
+from dmademo_sync import compare as _sync, text as _sync_text
 from dmademo_stats import fmt_span as _span, fmt_sz as _sz, fmt_t as _t
 
 GROUPS = [
@@ -45,6 +51,7 @@ CAUSES = [
     ("prep + submit + wait", ("prep", "submit", "wait"), "the DMA transfer itself"),
     ("wake", ("wake",), "waking the thread that waits"),
     ("alloc + free", ("alloc", "free"), "per-transfer allocation"),
+    ("map + unmap", ("map", "unmap"), "the importer's dma-buf mapping (dma_buf_map_attachment)"),
 ]
 # a map-only run (meta engine=none) transfers nothing: prep, submit and wake are 0, wait is only
 # the loop's passage from to_dev to to_cpu (no cause), and what to_dev and to_cpu hold depends on
@@ -56,6 +63,7 @@ CAUSES_MAP_ONLY = [
      "the mapping: map/unmap/sync with their cache maintenance, bounce copies or IOMMU work"),
     ("alloc + free", ("alloc", "free"), "per-transfer allocation"),
 ]
+# (no map + unmap there: only dmademo-mmap imports dma-bufs, and a map-only run is the module's)
 
 
 def family(d, strategy):
@@ -181,7 +189,7 @@ def verdict(datasets):
              "bounced": {s: sorted(z for t, z in d.bounced if t == s)
                          for s in sorted({t for t, _ in d.bounced})},
              "families": sorted(set(d.families.values())),
-             "from_histogram": d.from_histogram}
+             "from_histogram": d.from_histogram, "sync_bytes": sync_bytes(m)}
         if d.map_only:
             f.update({"bound_device": m.get("bound_device", ""), "dma_path": m.get("dma_path", ""),
                       "iommu_domain": m.get("iommu_domain", ""), "channel": ""})
@@ -207,6 +215,8 @@ def verdict(datasets):
         f["baselines"], f["unpaired"] = _baselines(d, rng, PLACEMENTS)
     if len(datasets) > 1:
         out["changes"], out["compared"] = _boards(out["folders"])
+        # partial syncs against whole buffers: a generator of their own too
+        out["sync"] = _sync(datasets, np.random.default_rng(SEED))
     return out
 
 
@@ -226,6 +236,9 @@ def text(v):
             ctx.append("dma_coherent=%s" % f["dma_coherent"])
         if f["touch"] == "0":
             ctx.append("touch=0: no CPU access, so fill and read are 0")
+        if f.get("sync_bytes"):
+            ctx.append("sync_bytes=%d: to_dev and to_cpu synced %s of each buffer, not all of it"
+                       % (f["sync_bytes"], _sz(f["sync_bytes"])))
         if ctx:
             lines.append("  " + ", ".join(ctx))
         if f.get("map_only"):
@@ -300,5 +313,6 @@ def text(v):
         lines += _baselines_text(f)
         lines.append("")
     lines += _boards_text(v)
+    lines += _sync_text(v)
     lines.append("Method: " + v["method"] + ". n.s.: not significant.")
     return "\n".join(lines) + "\n"

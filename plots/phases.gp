@@ -1,5 +1,6 @@
-# dmademo: where the time goes. Stacked phases (alloc, fill, to_dev, prep, submit, wait, wake,
-# to_cpu, read, free; older folders have no alloc, wake or free: they count 0)
+# dmademo: where the time goes. Stacked phases (alloc, fill, to_dev, map, prep, submit, wait,
+# wake, unmap, to_cpu, read, free; map and unmap are an importer's mapping of a dma-buf, 0 but for
+# dmademo-mmap's dma-buf kinds; older folders have no alloc, wake, free, map or unmap: they count 0)
 # per strategy at the smallest, a middle and the largest buffer size of summary.csv.
 #   gnuplot -e "dir='results/x'" plots/phases.gp       -> results/x/phases-gnuplot.png
 # Optional: -e "size=4096" (middle panel), -e "stat='p50'" (default mean: the stack adds up to the
@@ -15,13 +16,16 @@ load (ARG0 eq "" ? "plots" : system("dirname -- '" . ARG0 . "'")) . "/common.gpi
 if (!exists("out")) out = dir . "/phases-gnuplot.png"
 set output out
 
-PHASES = "alloc fill to_dev prep submit wait wake to_cpu read free"
+PHASES = "alloc fill to_dev map prep submit wait wake unmap to_cpu read free"
 NPH = words(PHASES)
-phcolor(j) = word("#c7b5e0 #a6d96a #fdae61 #d0d0d0 #8c8c8c #80b1d3 #e6c229 #e8603c #1a9850 #7b61a8", j)
+TOT = NPH + 2                   # pivot()'s column of the stack's total (after the strategy's)
+phcolor(j) = word("#c7b5e0 #a6d96a #fdae61 #f7b6d2 #d0d0d0 #8c8c8c #80b1d3 #e6c229 #b5367a #e8603c #1a9850 #7b61a8", j)
 phtitle(j) = j == 1 ? "alloc: pool block" : j == 2 ? "fill: CPU writes" : \
-             j == 3 ? "to_dev: map / sync" : j == 4 ? "prep" : j == 5 ? "submit + issue" : \
-             j == 6 ? "wait: DMA copies" : j == 7 ? "wake: to the thread" : \
-             j == 8 ? "to_cpu: unmap / sync" : j == 9 ? "read: CPU reads" : "free: pool block"
+             j == 3 ? "to_dev: map / sync" : j == 4 ? "map: dma-buf" : \
+             j == 5 ? "prep" : j == 6 ? "submit + issue" : \
+             j == 7 ? "wait: DMA copies" : j == 8 ? "wake: to the thread" : \
+             j == 9 ? "unmap: dma-buf" : j == 10 ? "to_cpu: unmap / sync" : \
+             j == 11 ? "read: CPU reads" : "free: pool block"
 
 # The phases the data has (a non-zero value somewhere): only those are in the key.
 AWK_USED = AWK_HEAD . '$c[col] + 0 > 0 {u[$c["phase"]]=1} END{for(p in u) printf " %s ", p}'
@@ -68,7 +72,7 @@ W = (RIGHT - LEFT - (NP - 1) * GAP) / NP
 set multiplot
 do for [p=1:NP] {
     z = word(PANELS, p) + 0
-    TOP = system(pivot(z)[3:] . " | awk -F, '$12 > m {m = $12} END {print m + 0}'") + 0
+    TOP = system(pivot(z)[3:] . sprintf(" | awk -F, '$%d > m {m = $%d} END {print m + 0}'", TOT, TOT)) + 0
     TOP = TOP > 0 ? TOP : 1
     SCALE = TOP >= 2e6 ? 1e6 : TOP >= 2e3 ? 1e3 : 1
     UNIT = SCALE == 1e6 ? "ms" : SCALE == 1e3 ? "µs" : "ns"
@@ -86,12 +90,12 @@ do for [p=1:NP] {
     if (MANY) {
         plot for [j=1:NPH] pivot(z) using (column(j + 1) / SCALE):xtic(1) \
                  lc rgb phcolor(j) title (used(j) ? phtitle(j) : ""), \
-             pivot(z) using 0:($12 / SCALE):(sprintf("%.3g", $12 / SCALE)) \
+             pivot(z) using 0:(column(TOT) / SCALE):(sprintf("%.3g", column(TOT) / SCALE)) \
                  with labels rotate by 90 left offset 0, 0.4 font ",8" notitle
     } else {
         plot for [j=1:NPH] pivot(z) using (column(j + 1) / SCALE):xtic(1) \
                  lc rgb phcolor(j) title (used(j) ? phtitle(j) : ""), \
-             pivot(z) using 0:($12 / SCALE):(sprintf("%.3g", $12 / SCALE)) \
+             pivot(z) using 0:(column(TOT) / SCALE):(sprintf("%.3g", column(TOT) / SCALE)) \
                  with labels offset 0, 0.8 font ",9" notitle
     }
     unset label 101

@@ -13,7 +13,9 @@ Models (--model), each a time per phase for every (strategy, size, iteration):
   planted  coherent against streaming with a known answer (seeded 10 % noise): streaming pays
            30 us of cache maintenance below --cross, coherent pays an uncached read (2 ns per
            byte) from it on, both are one distribution at --same; user-space kinds
-           (KIND-mmap): cached ones pay 3 ns per byte in fill. The new calls against their
+           (KIND-mmap): cached ones (the dma-bufs too) pay 3 ns per byte in fill, and the
+           dma-bufs the importer's mapping: map + unmap 20 us for udmabuf, 10 us for
+           heap-system, 14 us for heap-cma. The new calls against their
            baselines (-s with sg, iova, phys): sg pays 6 us in to_dev and 4 us in to_cpu, iova
            2 and 1 us (as sg at --same), phys what streaming pays
   soc      a board: cached or uncached CPU access at measured-looking rates, cache maintenance
@@ -21,7 +23,14 @@ Models (--model), each a time per phase for every (strategy, size, iteration):
            wait (iova and phys map per transfer, iova a little cheaper than sg, phys a little
            cheaper than streaming); --map PATH: a map-only run on a PCI device (meta
            engine=none), nothing transferred (prep, submit and wake 0, wait the loop's 200 ns),
-           the mapping's cost by the path, cpu skipped
+           the mapping's cost by the path, cpu skipped; user-space kinds: the cached ones sync
+           (300 and 250 ns and their maintenance), the dma-bufs map and unmap (1.5 us and 40
+           ns a page, heap-cma 1.2 us); --sync-bytes N: the strategies that sync (those mapped
+           once: streaming-sync, noncoherent, sg-sync, noncontiguous; the cached kinds)
+           maintain N bytes of each buffer, not all of it
+
+Sources (--source): "dmademo-run" (the module's collector: the module's info in meta),
+"dmademo-mmap" (the user-space tool's own folder: source=, kinds= and families= of its kinds).
 
 Formats (--format): "current" (every column of vocab.c), or an older module's, whose files hold
 a prefix of today's columns: "1.0" (results through ok, summary through mbps_step, the first six
@@ -55,9 +64,14 @@ def upto(names, last=None):
     return list(names) if last is None else list(names[:names.index(last) + 1])
 
 
+def kind(s):
+    """A user-space strategy's kind (KIND-mmap[-byte]), or None."""
+    return s.split("-mmap")[0] if "-mmap" in s else None
+
+
 def family(s):
     """A kernel strategy's family (vocab.c), or a user-space one's: KIND-mmap[-byte]."""
-    return vocab.FAMILY.get(s) or vocab.KIND_FAMILY.get(s.split("-mmap")[0])
+    return vocab.FAMILY.get(s) or vocab.KIND_FAMILY.get(kind(s))
 
 
 def pct(v, q):                                  # nearest rank, as module/stats.c
@@ -92,6 +106,7 @@ class Simple:
 class Planted(Simple):
     sizes, iterations, seed = tuple(1024 << i for i in range(7)), 60, 7
     strategies = ("coherent", "streaming", "coherent-mmap", "cached-mmap")
+    MAP = {"udmabuf": (12000, 8000), "heap-system": (6000, 4000), "heap-cma": (8000, 6000)}
 
     def cells(self):                            # size by size: the plant's noise in this order
         return [(s, z) for z in self.o.sizes for s in self.o.strategies]
@@ -112,6 +127,8 @@ class Planted(Simple):
             p["to_dev"], p["to_cpu"] = 2000, 1000
         if f == "cached":
             p["fill"] += 3 * z
+        if kind(s) in self.MAP and "map" in p:  # the importer's mapping of a dma-buf
+            p["map"], p["unmap"] = self.MAP[kind(s)]
         p = {k: int(v * rnd.uniform(0.9, 1.1)) for k, v in p.items()}
         p["total"] = sum(v for k, v in p.items() if k != "total")
         return p
@@ -137,10 +154,12 @@ class Soc(Simple):
     def base(self, s, size):
         o, mp = self.o, self.o.map
         ns = size * 1000.0                      # ns / (10^6 B/s)
-        uncached = family(s) == "coherent" and not o.coherent
+        uncached = family(s) in ("coherent", "uncached") and not o.coherent
+        synced = min(o.sync_bytes, size) if o.sync_bytes else size   # what a sync maintains
         p = dict.fromkeys(o.steps, 0.0)
-        p["fill"] = 150 + ns / (600 if uncached else 2400 if size <= 256 << 10 else 1300)
-        p["read"] = 200 + ns / (70 if uncached else 1500 if size <= 256 << 10 else 900)
+        touched = (min(o.touch_bytes, size) if o.touch_bytes else size) * 1000.0
+        p["fill"] = 150 + touched / (600 if uncached else 2400 if size <= 256 << 10 else 1300)
+        p["read"] = 200 + touched / (70 if uncached else 1500 if size <= 256 << 10 else 900)
         if family(s) == "cpu":
             p["wait"] = 100 + ns / 800
             return p
@@ -152,8 +171,12 @@ class Soc(Simple):
             p["to_dev"], p["to_cpu"] = 900 + maint, 800 + maint * 0.8
         elif s in ("iova", "phys"):             # mapped per transfer by the newer calls
             p["to_dev"], p["to_cpu"] = (700 if s == "iova" else 860) + maint, 780 + maint * 0.8
-        elif family(s) == "streaming":          # mapped once, synced
+        elif family(s) in ("streaming", "cached"):  # mapped once, synced (user space too)
+            maint = maint * synced / size if o.sync_bytes else maint
             p["to_dev"], p["to_cpu"] = 300 + maint, 250 + maint * 0.8
+        if kind(s) in ("udmabuf", "heap-system", "heap-cma") and "map" in p:
+            p["map"] = 1200 if kind(s) == "heap-cma" else 1500 + 40 * (size // 4096)
+            p["unmap"] = p["map"] * 0.6
         if mp:
             p["prep"] = p["submit"] = 0
             p["wait"] = 200
@@ -176,6 +199,7 @@ class Soc(Simple):
 
 
 MODELS = {"simple": Simple, "planted": Planted, "soc": Soc}
+SOURCES = ("dmademo-run", "dmademo-mmap")
 
 
 def _summary_row(s, z, ph, v):
@@ -228,8 +252,19 @@ def _meta(o, kernel_strategies, user, skipped):
           ("touch", 1), ("channel", "any"), ("dma_bits", 64 if mp else 0),
           ("direction", "transfer"), ("threads", 2 if mp else 1), ("record", o.record),
           ("bind", "pci:" + DEVICE if mp else "none"), ("state", "done"), ("skipped", skipped)]
+    m += _ranges(o)
     if user:                                    # dmademo-run --user: dmademo-mmap's meta
         m += [("user_families", ",".join("%s:%s" % (s, family(s)) for s in user))]
+    return _lines(o, m)
+
+
+def _ranges(o):
+    """The bytes of each buffer the CPU touches and the syncs maintain, where given."""
+    return [(k, v) for k, v in (("touch_bytes", o.touch_bytes), ("sync_bytes", o.sync_bytes))
+            if v is not None]
+
+
+def _lines(o, m):
     for kv in o.meta:                           # KEY=VALUE: replaces KEY, or is added
         k, _, v = kv.partition("=")
         if any(k == x for x, _ in m):
@@ -239,10 +274,26 @@ def _meta(o, kernel_strategies, user, skipped):
     return "".join("%s=%s\n" % kv for kv in m)
 
 
+def _mmap_meta(o, user):
+    """meta as dmademo-mmap writes it (bench/mmap-out.c write_meta()): the system, its kinds and
+    their strategies' families, the phases, the run."""
+    kinds = list(dict.fromkeys(kind(s) for s in user))
+    access = {"byte" if s.endswith("-byte") else "word" for s in user}
+    m = [("date", "2024-11-21T09:00:00Z"), ("hostname", "testboard"), ("board", o.board),
+         ("kernel", o.kernel), ("arch", "aarch64"), ("cpus", 4), ("source", "dmademo-mmap"),
+         ("version", "0.1"), ("kinds", ",".join(kinds)),
+         ("families", ",".join("%s:%s" % (s, family(s)) for s in user)),
+         ("phases", ",".join(o.phases)), ("sizes", ",".join(map(str, o.sizes))),
+         ("iterations", o.iterations), ("warmup", 10),
+         ("access", "both" if len(access) > 1 else access.pop()),
+         ("device_status", "state=idle"), ("elapsed_s", 1), ("run_cpu", 0)]
+    return _lines(o, m + _ranges(o))
+
+
 def write(out, model="simple", strategies=None, sizes=None, iterations=None, depth=1,
           format="current", results_last=None, summary_last=None, coherent=False, map=None,
           cross=8192, same=32768, record="samples", seed=None, board=None, kernel=None,
-          meta=()):
+          meta=(), source="dmademo-run", sync_bytes=None, touch_bytes=None):
     """Writes the folder OUT; the options are those of the command line."""
     o = argparse.Namespace(**locals())
     cls = MODELS[model]
@@ -293,8 +344,13 @@ def write(out, model="simple", strategies=None, sizes=None, iterations=None, dep
     _csv(os.path.join(out, "summary.csv"), o.summary, summary, skipped)
     ran = list(dict.fromkeys(s for s, _ in cells))
     with open(os.path.join(out, "meta"), "w") as f:
-        f.write(_meta(o, [s for s in ran if s in vocab.FAMILY],
-                      [s for s in ran if s not in vocab.FAMILY], len(skipped)))
+        if source == "dmademo-mmap":
+            if any(s in vocab.FAMILY for s in ran):
+                raise ValueError("dmademo-mmap runs user-space kinds (KIND-mmap) only")
+            f.write(_mmap_meta(o, ran))
+        else:
+            f.write(_meta(o, [s for s in ran if s in vocab.FAMILY],
+                          [s for s in ran if s not in vocab.FAMILY], len(skipped)))
 
 
 def main(argv=None):
@@ -319,6 +375,12 @@ def main(argv=None):
     p.add_argument("--seed", type=int, help="the noise's (default: the model's)")
     p.add_argument("--board")
     p.add_argument("--kernel")
+    p.add_argument("--source", choices=SOURCES, default="dmademo-run",
+                   help="whose folder: the collector's (default) or dmademo-mmap's")
+    p.add_argument("--sync-bytes", type=int, metavar="N",
+                   help="meta's sync_bytes (0: whole buffers); soc: syncs maintain N bytes")
+    p.add_argument("--touch-bytes", type=int, metavar="N",
+                   help="meta's touch_bytes (0: all); soc: the CPU fills and reads N bytes")
     p.add_argument("--meta", action="append", default=[], metavar="KEY=VALUE",
                    help="a meta line of its own, replacing KEY's (repeatable)")
     a = p.parse_args(argv)
