@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmademo-mmap: what the measuring side (dmademo-mmap.c) and the writing
- * side (mmap-out.c) share.
+ * dmademo-mmap: what its options and sweep (dmademo-mmap.c), its cells
+ * (mmap-cell.c) and its output (mmap-out.c) share.
  */
 #ifndef DMADEMO_MMAP_H
 #define DMADEMO_MMAP_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "parse.h"	/* DMADEMO_MAX_SIZES */
 #include "stats.h"
@@ -37,6 +38,23 @@ struct sample {
 	u32 cpu, irq_cpu;
 	bool ok;
 };
+
+static inline u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* mmap-cell.c */
+bool cells_init(const struct options *opt, int dev);
+void run_cell(FILE *res, FILE *sum, unsigned int kind, unsigned int acc, u32 size,
+	      long long *med);
+bool cells_stopped(void);
+int cells_exit_status(void);
+void cells_write_skips(FILE *sum);
+const char *read_status(void);
 
 /* mmap-out.c */
 const char *strategy_name(char *buf, size_t len, unsigned int kind, unsigned int acc);
