@@ -90,7 +90,7 @@ TOOLS_CC := $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,$(CC))
 TOOLS_CFLAGS ?= -O2 -Wall -Wextra
 TOOLS_STATIC := $(if $(CROSS_COMPILE),-static)
 TOOLS_OUT ?= build
-TOOLS_SRC := bench/dmademo-mmap.c bench/mmap-cell.c bench/mmap-out.c \
+TOOLS_SRC := bench/dmademo-mmap.c bench/mmap-cell.c bench/dmabuf.c bench/mmap-out.c \
 	module/parse.c module/vocab.c module/stats.c
 
 tools:

@@ -68,9 +68,27 @@ static void parse_sizes(const char *arg)
 	free(list);
 }
 
+/* one size: --touch-bytes, --sync-bytes */
+static u32 parse_size(const char *what, const char *arg, bool words)
+{
+	char *one = strdup(arg);
+	const char *why = "out of memory";
+	unsigned int nr;
+	u32 v[MAX_SIZES];
+
+	if (!one || dmademo_parse_sizes(one, v, &nr, &why))
+		usage_error("%s '%s': %s", what, arg, why);
+	if (nr != 1)
+		usage_error("%s '%s': one size", what, arg);
+	if (words && v[0] % 4)
+		usage_error("%s '%s': %u B is not a multiple of 4", what, arg, v[0]);
+	free(one);
+	return v[0];
+}
+
 static void parse_kinds(const char *arg)
 {
-	char *list = strdup(arg), *tok, *save = NULL;
+	char *list = strdup(arg), *tok, *save = NULL, names[128] = "";
 	unsigned int k, nr = 0;
 
 	memset(opt.kind, 0, sizeof(opt.kind));
@@ -79,9 +97,12 @@ static void parse_kinds(const char *arg)
 			;
 		if (!strcmp(tok, "all"))
 			memset(opt.kind, 1, sizeof(opt.kind));
-		else if (k == DMADEMO_NR_KINDS)
-			usage_error("unknown kind '%s' (coherent, wc, cached or all)", tok);
-		else
+		else if (k == DMADEMO_NR_KINDS) {
+			for (k = 0; k < DMADEMO_NR_KINDS; k++)
+				snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s, ",
+					 dmademo_kind_names[k]);
+			usage_error("unknown kind '%s' (%sor all)", tok, names);
+		} else
 			opt.kind[k] = true;
 	}
 	if (!nr)
@@ -94,13 +115,26 @@ static void usage(void)
 	printf("Usage: " PROG " [OPTION]...\n"
 	       "Times what an application does with the DMA buffers of /dev/dmademo, mapped:\n"
 	       "fill the source, hand it to the device, one DMA memcpy, take the destination\n"
-	       "back, read and check it. Writes results.csv, summary.csv and meta.\n\n"
-	       "  -k, --kind LIST        coherent,wc,cached or all (default all)\n"
+	       "back, read and check it; or with dma-bufs it allocates and /dev/dmademo\n"
+	       "imports. Writes results.csv, summary.csv and meta.\n\n"
+	       "  -k, --kind LIST        coherent, wc, cached: /dev/dmademo's buffers;\n"
+	       "                         udmabuf, heap-system, heap-cma: dma-bufs of /dev/udmabuf\n"
+	       "                         and /dev/dma_heap, each CPU access bracketed with\n"
+	       "                         DMA_BUF_IOCTL_SYNC; all: every kind (default all).\n"
+	       "                         A kind this kernel lacks is skipped (meta: absent=)\n"
 	       "  -z, --sizes LIST       bytes, K/M suffixes, multiples of 4 in 4..64M\n"
 	       "                         (default 64,128,...,512K,1M)\n"
 	       "  -n, --iterations N     recorded round trips per cell, 1..1000000 (default 100)\n"
 	       "  -w, --warmup N         unrecorded ones before them, 0..1000000 (default 10)\n"
 	       "      --access MODE      word, byte or both: how the CPU fills and reads (default word)\n"
+	       "      --touch-bytes N    the CPU fills and reads the first N bytes of each buffer\n"
+	       "                         only, a multiple of 4 (default all); the DMA copies all\n"
+	       "      --sync-bytes N     cached: each SYNC hands over the first N bytes of each\n"
+	       "                         buffer, N at least --touch-bytes (default 0: all). The\n"
+	       "                         dma-bufs ignore it: DMA_BUF_IOCTL_SYNC has no range\n"
+	       "      --cma-heap NAME    heap-cma's heap, /dev/dma_heap/NAME (default: the heap\n"
+	       "                         there named default_cma_region, else the first by name\n"
+	       "                         that is not system* or protected,*)\n"
 	       "  -o, --output DIR       default " PROG "-HOSTNAME-YYYYmmdd-HHMMSS\n"
 	       "  -d, --device PATH      default " DMADEMO_DEVICE "\n"
 	       "      --cpu N|any        run on CPU N (sched_setaffinity), or where the\n"
@@ -109,7 +143,8 @@ static void usage(void)
 	       "  -h, --help             this text\n"
 	       "      --version          " PROG " and dmademo's version\n\n"
 	       "Exit status: 0 success, 1 a request failed or a round trip did not verify,\n"
-	       "2 bad usage, 4 no such device (dmademo.ko not loaded: kselftest's skip).\n");
+	       "2 bad usage, 4 no such device (dmademo.ko not loaded: kselftest's skip).\n"
+	       "A kind that is absent (no /dev/udmabuf, no heap) fails nothing.\n");
 }
 
 static void parse_args(int argc, char **argv)
@@ -124,10 +159,15 @@ static void parse_args(int argc, char **argv)
 		{ "device", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "cpu", required_argument, NULL, 'C' },
+		{ "touch-bytes", required_argument, NULL, 'T' },
+		{ "sync-bytes", required_argument, NULL, 'S' },
+		{ "cma-heap", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	u32 largest = 0, touched;
+	unsigned int i;
 	int c;
 
 	parse_kinds("all");
@@ -152,6 +192,15 @@ static void parse_args(int argc, char **argv)
 				parse_u32("--cpu", optarg, 0, CPU_SETSIZE - 1);
 			opt.cpu = optarg;
 			break;
+		case 'T': opt.touch_bytes = parse_size("--touch-bytes", optarg, true); break;
+		case 'S':
+			opt.sync_bytes = strcmp(optarg, "0") ? parse_size("--sync-bytes", optarg, false) : 0;
+			break;
+		case 'H':
+			if (!*optarg || strchr(optarg, '/') || !strcmp(optarg, ".") || !strcmp(optarg, ".."))
+				usage_error("--cma-heap '%s': a name in /dev/dma_heap", optarg);
+			opt.cma_heap = optarg;
+			break;
 		case 'h': usage(); exit(0);
 		case 'V': printf(PROG " " VERSION "\n"); exit(0);
 		case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
@@ -167,6 +216,18 @@ static void parse_args(int argc, char **argv)
 	opt.access[1] = !strcmp(opt.access_arg, "byte") || !strcmp(opt.access_arg, "both");
 	if (!opt.access[0] && !opt.access[1])
 		usage_error("--access '%s': word, byte or both", opt.access_arg);
+
+	/* no byte the CPU touches may be left out of the syncs, in any cell */
+	for (i = 0; i < opt.nr_sizes; i++)
+		largest = opt.sizes[i] > largest ? opt.sizes[i] : largest;
+	touched = opt.touch_bytes && opt.touch_bytes < largest ? opt.touch_bytes : largest;
+	if (opt.sync_bytes && opt.sync_bytes < touched) {
+		if (touched == opt.touch_bytes)
+			usage_error("--sync-bytes %u: below --touch-bytes %u, bytes the CPU touches",
+				    opt.sync_bytes, touched);
+		usage_error("--sync-bytes %u: below the %u B the CPU touches of the largest size "
+			    "(--touch-bytes)", opt.sync_bytes, touched);
+	}
 }
 
 int main(int argc, char **argv)
@@ -201,6 +262,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": out of memory for %u samples\n", opt.iterations);
 		return 1;
 	}
+	/* the dma-buf kinds this kernel lacks: skipped, with their reasons, never a failure */
+	dmabuf_probe(&opt);
+	for (k = 0; k < DMADEMO_NR_KINDS; k++)
+		if (opt.absent[k] && !opt.quiet)
+			fprintf(stderr, PROG ": %s: skipped: %s\n", dmademo_kind_names[k],
+				opt.absent_why[k]);
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 	gethostname(host, sizeof(host) - 1);
 	if (!opt.output) {
@@ -223,7 +290,11 @@ int main(int argc, char **argv)
 	for (z = 0; z < opt.nr_sizes && !cells_stopped(); z++)
 		for (k = 0; k < DMADEMO_NR_KINDS && !cells_stopped(); k++)
 			for (a = 0; a < NR_ACCESS && !cells_stopped(); a++) {
-				if (opt.kind[k] && opt.access[a])
+				if (!opt.kind[k] || !opt.access[a])
+					continue;
+				if (opt.absent[k])
+					cell_absent(k, a, opt.sizes[z]);
+				else
 					run_cell(res, sum, k, a, opt.sizes[z],
 						 &median[z][k * NR_ACCESS + a]);
 			}

@@ -120,18 +120,21 @@ static const char *status_reason(char *buf, size_t len)
 	return *buf ? buf : NULL;
 }
 
-/*
- * A request of a cell failed with err: reported as an error if it is one,
- * and with a "# skipped:" line for summary.csv if skip. Reads the status,
- * so call it before any other request.
- */
-static void cell_failed(const char *name, u32 size, const char *what, int err, bool error,
-			bool skip)
-{
-	char reason[sizeof(status)], fallback[64], line[sizeof(status) + 128];
-	const char *why = status_reason(reason, sizeof(reason));
+/* how a failed request of a cell counts */
+#define FAIL_ERROR	1	/* an error: exit status 1 */
+#define FAIL_SKIP	2	/* a "# skipped:" line for summary.csv */
+#define FAIL_DEVICE	4	/* /dev/dmademo refused it: its status says why */
 
-	if (error) {
+/*
+ * A request of a cell failed with err. With FAIL_DEVICE it reads the
+ * device's status, so call it before any other request.
+ */
+static void cell_failed(const char *name, u32 size, const char *what, int err, unsigned int how)
+{
+	char reason[sizeof(status)], fallback[128], line[sizeof(status) + 160];
+	const char *why = how & FAIL_DEVICE ? status_reason(reason, sizeof(reason)) : NULL;
+
+	if (how & FAIL_ERROR) {
 		if (why)
 			fprintf(stderr, PROG ": %s %u B: %s: %s (%s)\n", name, size, what,
 				strerror(err), why);
@@ -143,7 +146,7 @@ static void cell_failed(const char *name, u32 size, const char *what, int err, b
 		fprintf(stderr, PROG ": %s %u B: skipped: %s (%s)\n", name, size,
 			why ? why : what, strerror(err));
 	}
-	if (!skip)
+	if (!(how & FAIL_SKIP))
 		return;
 	if (!why) {
 		snprintf(fallback, sizeof(fallback), "%s failed", what);
@@ -153,115 +156,246 @@ static void cell_failed(const char *name, u32 size, const char *what, int err, b
 	skips[nr_skips++] = strdup(line);
 }
 
-/* One cell: alloc, map, fault in, warmup and recorded round trips, unmap, free. */
-void run_cell(FILE *res, FILE *sum, unsigned int kind, unsigned int acc, u32 size,
-		     long long *med)
+/* A cell of a kind this kernel does not have: its "# skipped:" line. */
+void cell_absent(unsigned int kind, unsigned int acc, u32 size)
 {
-	struct dmademo_alloc al = { .kind = kind, .size = size };
-	struct dmademo_sync to_dev = { .dir = DMADEMO_SYNC_TO_DEV };
-	struct dmademo_sync to_cpu = { .dir = DMADEMO_SYNC_TO_CPU };
-	bool cached = kind == DMADEMO_KIND_CACHED;
-	u32 i, rec = 0, segments = 0, verified, n = o->warmup + o->iterations;
-	u64 t[6], start_ns = 0, end_ns = 0;
-	const char *failed = NULL;
-	struct dmademo_xfer x;
-	u8 *src, *dst;
-	char name[32];
-	int err = 0;
+	char name[32], line[sizeof(o->absent_why[0]) + 64];
 
-	strategy_name(name, sizeof(name), kind, acc);
-	if (ioctl(fd, DMADEMO_IOC_ALLOC, &al)) {
-		err = errno;
-		cell_failed(name, size, "alloc", err, err != ENOMEM && err != E2BIG, true);
-		return;
+	snprintf(line, sizeof(line), "# skipped: %s %u: %s (%s)\n",
+		 strategy_name(name, sizeof(name), kind, acc), size, o->absent_why[kind],
+		 errname(o->absent_err[kind]));
+	skips[nr_skips++] = strdup(line);
+}
+
+/* a cell: its buffers and how they change hands */
+struct cell {
+	unsigned int kind, acc;
+	u32 size, touch;		/* bytes copied, and those the CPU writes and reads */
+	struct bufs b;
+	struct dmademo_sync to_dev, to_cpu;
+	const char *failed;		/* the request that failed, its errno, */
+	int err;
+	bool refused;			/* and whether it was /dev/dmademo's */
+};
+
+/* /dev/dmademo's buffers: allocated, mapped; 0 or an errno, *what the step that failed */
+static int dmademo_get(struct cell *c, const char **what)
+{
+	struct dmademo_alloc al = { .kind = c->kind, .size = c->size };
+	struct bufs *b = &c->b;
+
+	memset(b, 0, sizeof(*b));
+	b->src = b->dst = MAP_FAILED;
+	b->src_fd = b->dst_fd = b->src_memfd = b->dst_memfd = -1;
+	b->len = c->size;
+	*what = "alloc";
+	if (ioctl(fd, DMADEMO_IOC_ALLOC, &al))
+		return errno;
+	b->held = true;
+	b->need_sync = al.need_sync;
+	*what = "mmap";
+	b->src = mmap(NULL, b->len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, al.src_offset);
+	if (b->src == MAP_FAILED)
+		return errno;
+	b->dst = mmap(NULL, b->len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, al.dst_offset);
+	return b->dst == MAP_FAILED ? errno : 0;
+}
+
+static void dmademo_put(struct bufs *b)
+{
+	if (b->src != MAP_FAILED)
+		munmap(b->src, b->len);
+	if (b->dst != MAP_FAILED)
+		munmap(b->dst, b->len);
+}
+
+/* does the kind hand its buffers over there? */
+static bool hands_over(const struct cell *c, enum hand_over at)
+{
+	return KIND_IS_DMABUF(c->kind) ||
+	       (c->kind == DMADEMO_KIND_CACHED && (at == AFTER_FILL || at == AFTER_XFER));
+}
+
+/*
+ * The hand-over at `at`, if the kind has one, and *t the time after it;
+ * else *t = prev, and the phase it belongs to stays 0. False if it failed.
+ */
+static bool hand_over(struct cell *c, enum hand_over at, u64 *t, u64 prev)
+{
+	struct dmademo_sync *sy = at == AFTER_FILL ? &c->to_dev : &c->to_cpu;
+
+	*t = prev;
+	if (!hands_over(c, at))
+		return true;
+	if (KIND_IS_DMABUF(c->kind)) {
+		c->err = dmabuf_hand_over(&c->b, at, &c->failed);
+	} else if (ioctl(fd, DMADEMO_IOC_SYNC, sy)) {
+		c->err = errno;
+		c->failed = at == AFTER_FILL ? "sync to device" : "sync to CPU";
+		c->refused = true;
 	}
-	src = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, al.src_offset);
-	dst = src == MAP_FAILED ? MAP_FAILED :
-	      mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, al.dst_offset);
-	if (dst == MAP_FAILED) {
-		cell_failed(name, size, "mmap", errno, true, true);
-		if (src != MAP_FAILED)
-			munmap(src, size);
-		ioctl(fd, DMADEMO_IOC_FREE);
-		return;
+	if (c->failed)
+		return false;
+	*t = now_ns();
+	return true;
+}
+
+/*
+ * Untouched pages would be faulted in by the first fill: not its cost. The
+ * dma-bufs in their brackets: the source written, the destination read.
+ */
+static bool fault_in(struct cell *c)
+{
+	u8 *src = c->b.src, *dst = c->b.dst;
+	u64 t;
+	u32 i;
+
+	if (!KIND_IS_DMABUF(c->kind)) {
+		for (i = 0; i < c->size; i += page_size)
+			src[i] = dst[i] = 0;
+		return true;
 	}
-	/* untouched pages would be faulted in by the first fill: not its cost */
-	for (i = 0; i < size; i += page_size)
-		src[i] = dst[i] = 0;
+	if (!hand_over(c, BEFORE_FILL, &t, 0))
+		return false;
+	for (i = 0; i < c->size; i += page_size)
+		src[i] = 0;
+	if (!hand_over(c, AFTER_FILL, &t, 0) || !hand_over(c, AFTER_XFER, &t, 0))
+		return false;
+	for (i = 0; i < c->size; i += page_size)
+		dmademo_sink += *(volatile u8 *)&dst[i];
+	return hand_over(c, AFTER_READ, &t, 0);
+}
+
+/*
+ * A round trip's phases from its timestamps: t[0] start, t[1] after the
+ * hand-over before the fill, t[2] the fill, t[3] its hand-over, t[4] XFER,
+ * t[5] its hand-over, t[6] the read, t[7] its hand-over. The kernel's
+ * phases of XFER are taken out of its time in turn, each at most what is
+ * left; the rest is wake-up and system call.
+ */
+static void sample_set(struct sample *s, const u64 *t, struct dmademo_xfer *x)
+{
+	__u64 *const kernel[] = { &x->map_ns, &x->unmap_ns, &x->prep_ns, &x->submit_ns, &x->wait_ns };
+	u64 rest = t[4] - t[3];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++) {
+		*kernel[i] = *kernel[i] < rest ? *kernel[i] : rest;
+		rest -= *kernel[i];
+	}
+	memset(s->ns, 0, sizeof(s->ns));	/* alloc and free: 0 */
+	s->ns[DMADEMO_TO_CPU] = sat32(t[1] - t[0] + t[5] - t[4]);
+	s->ns[DMADEMO_FILL] = sat32(t[2] - t[1]);
+	s->ns[DMADEMO_TO_DEV] = sat32(t[3] - t[2] + t[7] - t[6]);
+	s->ns[DMADEMO_MAP] = sat32(x->map_ns);
+	s->ns[DMADEMO_UNMAP] = sat32(x->unmap_ns);
+	s->ns[DMADEMO_PREP] = sat32(x->prep_ns);
+	s->ns[DMADEMO_SUBMIT] = sat32(x->submit_ns);
+	s->ns[DMADEMO_WAIT] = sat32(x->wait_ns);
+	s->ns[DMADEMO_WAKE] = sat32(rest);
+	s->ns[DMADEMO_READ] = sat32(t[6] - t[5]);
+	s->ns[DMADEMO_TOTAL] = sat32(t[7] - t[0]);
+	s->cpu = x->cpu;
+	s->irq_cpu = x->irq_cpu;
+}
+
+/* The warmup and recorded round trips; how many were recorded. */
+static u32 round_trips(struct cell *c, u64 *wall_ns, u32 *segments)
+{
+	u32 i, rec = 0, n = o->warmup + o->iterations;
+	u8 *src = c->b.src, *dst = c->b.dst;
+	u64 t[8], start_ns = 0;
+	struct dmademo_xfer x;
 
 	for (i = 0; i < n; i++) {
 		struct sample *s = &samples[rec];
 		u32 seed = next_seed++;
-		u64 xfer_ns;
+		bool ok;
 
 		memset(&x, 0, sizeof(x));
 		t[0] = now_ns();
-		fill[acc](src, size, seed);
-		t[1] = t[2] = now_ns();
-		if (cached) {
-			if (ioctl(fd, DMADEMO_IOC_SYNC, &to_dev)) {
-				failed = "sync to device";
-				err = errno;
-				break;
-			}
-			t[2] = now_ns();
-		}
+		if (!hand_over(c, BEFORE_FILL, &t[1], t[0]))
+			break;
+		fill[c->acc](src, c->touch, seed);
+		t[2] = now_ns();
+		if (!hand_over(c, AFTER_FILL, &t[3], t[2]))
+			break;
 		if (ioctl(fd, DMADEMO_IOC_XFER, &x)) {
-			failed = "transfer";
-			err = errno;
+			c->failed = "transfer";
+			c->err = errno;
+			c->refused = true;
 			break;
 		}
-		t[3] = t[4] = now_ns();
-		if (cached) {
-			if (ioctl(fd, DMADEMO_IOC_SYNC, &to_cpu)) {
-				failed = "sync to CPU";
-				err = errno;
-				break;
-			}
-			t[4] = now_ns();
-		}
-		s->ok = check[acc](dst, size, seed);
-		t[5] = now_ns();
+		t[4] = now_ns();
+		if (!hand_over(c, AFTER_XFER, &t[5], t[4]))
+			break;
+		ok = check[c->acc](dst, c->touch, seed);
+		t[6] = now_ns();
+		if (!hand_over(c, AFTER_READ, &t[7], t[6]))
+			break;
 		if (i < o->warmup)
 			continue;
-
-		/* the kernel's phases of the request; the rest is wake-up and system call */
-		xfer_ns = t[3] - t[2];
-		x.prep_ns = x.prep_ns < xfer_ns ? x.prep_ns : xfer_ns;
-		xfer_ns -= x.prep_ns;
-		x.submit_ns = x.submit_ns < xfer_ns ? x.submit_ns : xfer_ns;
-		xfer_ns -= x.submit_ns;
-		x.wait_ns = x.wait_ns < xfer_ns ? x.wait_ns : xfer_ns;
-		xfer_ns -= x.wait_ns;
-		memset(s->ns, 0, sizeof(s->ns));	/* alloc and free: 0 */
-		s->ns[DMADEMO_FILL] = sat32(t[1] - t[0]);
-		s->ns[DMADEMO_TO_DEV] = sat32(t[2] - t[1]);
-		s->ns[DMADEMO_PREP] = sat32(x.prep_ns);
-		s->ns[DMADEMO_SUBMIT] = sat32(x.submit_ns);
-		s->ns[DMADEMO_WAIT] = sat32(x.wait_ns);
-		s->ns[DMADEMO_WAKE] = sat32(xfer_ns);
-		s->ns[DMADEMO_TO_CPU] = sat32(t[4] - t[3]);
-		s->ns[DMADEMO_READ] = sat32(t[5] - t[4]);
-		s->ns[DMADEMO_TOTAL] = sat32(t[5] - t[0]);
-		s->cpu = x.cpu;
-		s->irq_cpu = x.irq_cpu;
+		sample_set(s, t, &x);
+		s->ok = ok;
 		if (!rec)
 			start_ns = t[0];
-		end_ns = t[5];
+		*wall_ns = t[7] - start_ns;
 		rec++;
-		if (x.segments > segments)
-			segments = x.segments;
+		if (x.segments > *segments)
+			*segments = x.segments;
 	}
-	if (failed) {
-		cell_failed(name, size, failed, err, true, true);
+	return rec;
+}
+
+/*
+ * One cell: its buffers allocated (or imported) and mapped, faulted in, the
+ * warmup and recorded round trips, then unmapped and freed.
+ */
+void run_cell(FILE *res, FILE *sum, unsigned int kind, unsigned int acc, u32 size,
+	      long long *med)
+{
+	struct cell c = { .kind = kind, .acc = acc, .size = size };
+	u32 rec = 0, segments = 0, verified;
+	u64 sync_len = o->sync_bytes < size ? o->sync_bytes : size;
+	const char *what;
+	u64 wall_ns = 0;
+	char name[32];
+	int err;
+
+	strategy_name(name, sizeof(name), kind, acc);
+	c.touch = o->touch_bytes && o->touch_bytes < size ? o->touch_bytes : size;
+	c.to_dev = (struct dmademo_sync){ .dir = DMADEMO_SYNC_TO_DEV, .length = sync_len };
+	c.to_cpu = (struct dmademo_sync){ .dir = DMADEMO_SYNC_TO_CPU, .length = sync_len };
+	if (KIND_IS_DMABUF(kind))
+		err = dmabuf_get(fd, kind, size, &c.b, &what);
+	else
+		err = dmademo_get(&c, &what);
+	if (err) {
+		/* short of memory, a cell is skipped; a mapping that fails is an error */
+		bool dev = !KIND_IS_DMABUF(kind) || !strcmp(what, "import");
+		bool skip = (err == ENOMEM || err == E2BIG) && !strstr(what, "mmap");
+
+		cell_failed(name, size, what, err,
+			    FAIL_SKIP | (dev ? FAIL_DEVICE : 0) | (skip ? 0 : FAIL_ERROR));
+	} else if (fault_in(&c)) {
+		rec = round_trips(&c, &wall_ns, &segments);
+	}
+	if (c.failed) {
+		cell_failed(name, size, c.failed, c.err,
+			    FAIL_ERROR | FAIL_SKIP | (c.refused ? FAIL_DEVICE : 0));
 		stop = true;
 	}
-	munmap(src, size);
-	munmap(dst, size);
-	if (ioctl(fd, DMADEMO_IOC_FREE))
-		cell_failed(name, size, "free", errno, true, false);
-	verified = cell_write(res, sum, name, size, samples, rec, scratch, end_ns - start_ns,
-			      al.need_sync, segments, med);
+	/* FREE refuses buffers of its own that are still mapped; dma-bufs: FREE, then close */
+	if (!KIND_IS_DMABUF(kind))
+		dmademo_put(&c.b);
+	if (c.b.held && ioctl(fd, DMADEMO_IOC_FREE))
+		cell_failed(name, size, "free", errno, FAIL_ERROR | FAIL_DEVICE);
+	if (KIND_IS_DMABUF(kind))
+		dmabuf_put(&c.b);
+	if (err)
+		return;
+	verified = cell_write(res, sum, name, size, samples, rec, scratch, wall_ns,
+			      c.b.need_sync, segments ? segments : c.b.segments, med);
 	if (verified < rec) {
 		fprintf(stderr, PROG ": %s %u B: %u of %u round trips did not verify\n",
 			name, size, rec - verified, rec);
