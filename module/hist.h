@@ -91,7 +91,7 @@ void dmademo_hist_add_many(struct dmademo_hist *h, const u32 *v, unsigned int n,
  * phases (DMADEMO_NR_PHASES, dmademo.h).
  */
 #define DMADEMO_BATCH		8
-#define DMADEMO_BATCH_COLS	11
+#define DMADEMO_BATCH_COLS	13
 
 struct dmademo_batch {
 	unsigned int n;

@@ -56,6 +56,7 @@ struct dmademo_bufs {
 	unsigned int nr;
 	struct dma_async_tx_descriptor **tx;	/* the slots' descriptors */
 	struct dma_pool *pool;
+	void *priv;			/* the ops' own: imported dma-bufs */
 	struct dmademo_slot slot[];
 };
 
@@ -121,5 +122,10 @@ struct dmademo_ukind {
 };
 
 extern const struct dmademo_ukind dmademo_ukinds[];
+
+/* dmabuf.c: two dma-bufs imported for /dev/dmademo */
+extern const struct dmademo_ops dmademo_import_ops;
+struct dmademo_bufs *dmademo_import(struct device *dev, int src_fd, int dst_fd, size_t len,
+				    u32 *segments, char *why, size_t why_len);
 
 #endif /* DMADEMO_STRATEGY_H */

@@ -61,7 +61,7 @@ next_pi_boots() {
 	fi
 	run_tap "emulated rpi3, Debian $NEXT_KREL" \
 		guest rpi3-next --kernel next --ko "$B/mod-next/dmademo.ko" \
-		--ko "$B/plainmap-next/plainmap.ko" -- module mmap robust maponly newcalls
+		--ko "$B/plainmap-next/plainmap.ko" -- module mmap dmabuf robust maponly newcalls
 	run_tap "emulated rpi3, Debian $NEXT_KREL, devicetree node" \
 		guest rpi3-next-dt --kernel next --dt --dt --ko "$B/mod-next/dmademo.ko" -- --mode dt module
 }

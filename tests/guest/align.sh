@@ -32,7 +32,7 @@ is "copy of 8 bytes: copied" "$(kwrite "$D/copy" abcdefg)" ok
 is "... and read back" "$(cat "$D/copy")" abcdefg
 
 # /dev/dmademo: a 12 B transfer refused with the reason in read(), 16 B verified
-"$TOOLS/mmap-hostile" align 8 || tap_fail "mmap-hostile align exited $?"
+tap_prog "$TOOLS/mmap-hostile" align 8 || tap_fail "mmap-hostile align exited $?"
 
 unload
 check "fakedma unloads" rmmod fakedma

@@ -1,6 +1,8 @@
 # Shared helpers for the in-guest suites (busybox sh). Source it; set SUITE first.
 #
 #   tap_ok TEXT / tap_fail TEXT     one TAP line (`ok - SUITE: TEXT`), counted in TAP_FAILED
+#   tap_prog CMD...                 a program printing TAP lines: shown and counted
+#   long_run start | stop           a run that holds the channel until stopped
 #   tap_plan                        the plan of every TAP line so far (`1..N`), at the end: the
 #                                   lines are counted in a file, those of subshells too
 #   check TEXT CMD...               ok if CMD succeeds
@@ -32,6 +34,31 @@ TAP_FAILED=0
 
 tap_ok() { echo "ok - ${SUITE:-guest}: $*"; echo >>"$TAP_COUNT"; }
 tap_fail() { echo "not ok - ${SUITE:-guest}: $*"; echo >>"$TAP_COUNT"; TAP_FAILED=$((TAP_FAILED + 1)); }
+# long_run start | stop: a run holding the channel until it is stopped (coherent, 4 KiB,
+# a million transfers); stop puts iterations back to 100
+long_run() {
+	if [ "$1" = start ]; then
+		kwrite "$D/strategy" coherent >/dev/null
+		kwrite "$D/sizes" 4096 >/dev/null
+		kwrite "$D/iterations" 1000000 >/dev/null
+		is "a long run starts" "$(kwrite "$D/run" start)" ok
+	else
+		kwrite "$D/run" stop >/dev/null
+		kwrite "$D/iterations" 100 >/dev/null
+	fi
+}
+# tap_prog CMD...: a program that prints its own TAP lines (mmap-hostile, dmabuf-hostile):
+# shown, and counted in the plan and the failures; returns its exit status
+tap_prog() {
+	_out=${TMPDIR:-/tmp}/dmademo-prog.$$
+	"$@" >"$_out"
+	_rc=$?
+	cat "$_out"
+	grep -E '^(not )?ok ' "$_out" | sed 's/.*//' >>"$TAP_COUNT"
+	TAP_FAILED=$((TAP_FAILED + $(grep -c '^not ok ' "$_out")))
+	rm -f "$_out"
+	return $_rc
+}
 tap_plan() { echo "1..$(($(wc -l <"$TAP_COUNT")))"; }
 note() { echo "# $*"; }
 

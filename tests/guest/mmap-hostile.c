@@ -37,35 +37,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "uapi.h"
+#define HOSTILE_SUITE "mmap"
+#include "hostile.h"
 
-static int failed;
 static long page;
-
-static void tap(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s - mmap: ", ok ? "ok" : "not ok");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failed++;
-}
-
-static int dev_open(void)
-{
-	int fd = open(DMADEMO_DEVICE, O_RDWR);
-
-	if (fd < 0) {
-		printf("# open %s: %s\n", DMADEMO_DEVICE, strerror(errno));
-		exit(1);
-	}
-	return fd;
-}
 
 /* the status line's field, e.g. "maps", into out */
 static const char *status(int fd, const char *key, char *out, size_t len)
@@ -155,7 +130,9 @@ static int maps(int fd)
 	return atoi(status(fd, "maps", v, sizeof(v)));
 }
 
-static const char *const kind_names[] = { "coherent", "wc", "cached" };
+/* the kinds ALLOC makes; the dma-bufs after them are imported (dmabuf-hostile.c) */
+#define NR_ALLOC_KINDS	DMADEMO_KIND_UDMABUF
+static const char *const kind_names[NR_ALLOC_KINDS] = { "coherent", "wc", "cached" };
 
 static void check_requests(void)
 {
@@ -172,6 +149,8 @@ static void check_requests(void)
 	refused(fd, sync_dir(fd, DMADEMO_SYNC_TO_DEV), ENXIO, "a sync before any allocation");
 	refused(fd, ioctl(fd, DMADEMO_IOC_FREE), ENXIO, "a free before any allocation");
 	refused(fd, alloc(fd, 7, 4096, &a), EINVAL, "an unknown kind");
+	refused(fd, alloc(fd, DMADEMO_KIND_UDMABUF, 4096, &a), EINVAL,
+		"an allocation of a dma-buf kind (imported, never allocated)");
 	refused(fd, alloc(fd, DMADEMO_KIND_COHERENT, 0, &a), EINVAL, "size 0");
 	refused(fd, alloc(fd, DMADEMO_KIND_COHERENT, 4094, &a), EINVAL, "size 4094");
 	refused(fd, alloc(fd, DMADEMO_KIND_COHERENT, (64 << 20) + 4, &a), EINVAL,
@@ -560,7 +539,7 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "nochan"))
 		return refused_xfer(ENODEV, "a transfer after the channel was released", 1);
 	if (argc == 4 && !strcmp(argv[1], "nth")) {
-		for (k = 0; k < DMADEMO_NR_KINDS; k++)
+		for (k = 0; k < NR_ALLOC_KINDS; k++)
 			if (!strcmp(argv[3], kind_names[k]))
 				return nth(strtoul(argv[2], NULL, 10), k);
 	}
@@ -571,7 +550,7 @@ int main(int argc, char **argv)
 	check_requests();
 	check_read_only();
 	check_ownership();
-	for (k = 0; k < DMADEMO_NR_KINDS; k++)
+	for (k = 0; k < NR_ALLOC_KINDS; k++)
 		check_kind(k);
 	check_concurrent();
 	return failed != 0;

@@ -6,17 +6,13 @@ T=/tmp/mmap
 
 check "module loads" load
 check "/dev/dmademo is a character device" test -c /dev/dmademo
-"$BIN/mmap-hostile" all || tap_fail "mmap-hostile all exited $?"
+tap_prog "$BIN/mmap-hostile" all || tap_fail "mmap-hostile all exited $?"
 
 # a run in progress owns the channel: a user transfer waits its turn (EBUSY)
-kwrite "$D/strategy" coherent >/dev/null
-kwrite "$D/sizes" 4096 >/dev/null
-kwrite "$D/iterations" 1000000 >/dev/null
-is "a long run starts" "$(kwrite "$D/run" start)" ok
-"$BIN/mmap-hostile" busy
-kwrite "$D/run" stop >/dev/null
-kwrite "$D/iterations" 100 >/dev/null
-"$BIN/mmap-hostile" nochan
+long_run start
+tap_prog "$BIN/mmap-hostile" busy
+long_run stop
+tap_prog "$BIN/mmap-hostile" nochan
 kwrite "$D/channel" any >/dev/null
 
 # rmmod while an application still maps buffers of a closed file
