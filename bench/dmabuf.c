@@ -223,18 +223,24 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* What dmabuf_get() left, after DMADEMO_IOC_FREE: the dma-bufs, the memfds, the mappings */
+/*
+ * What dmabuf_get() left, after DMADEMO_IOC_FREE: the mappings first. A
+ * udmabuf maps the memfd's pages themselves (udmabuf_vm_fault()) and holds
+ * the pages, not the memfd: the memfd closed last, while the udmabuf was
+ * still mapped, would truncate pages still mapped (shmem_evict_inode(),
+ * "BUG: Bad page cache ... still mapped when deleted").
+ */
 void dmabuf_put(struct bufs *b)
 {
-	close_fd(&b->src_fd);
-	close_fd(&b->dst_fd);
-	close_fd(&b->src_memfd);
-	close_fd(&b->dst_memfd);
 	if (b->src != MAP_FAILED)
 		munmap(b->src, b->len);
 	if (b->dst != MAP_FAILED)
 		munmap(b->dst, b->len);
 	b->src = b->dst = MAP_FAILED;
+	close_fd(&b->src_fd);
+	close_fd(&b->dst_fd);
+	close_fd(&b->src_memfd);
+	close_fd(&b->dst_memfd);
 }
 
 /*
