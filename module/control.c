@@ -232,6 +232,38 @@ static int dmademo_check_map_only(const struct dmademo_params *p)
 	return 0;
 }
 
+/*
+ * sync_bytes narrows what the strategies that sync a step-long mapping
+ * (to_dev and to_cpu, not a map per transfer) hand over; the others
+ * ignore it. Below the bytes the CPU touches it would hand the device a
+ * source the CPU filled only in part, and let the CPU read bytes never
+ * synced for it: stale where the device is not coherent.
+ */
+static int dmademo_check_sync(const struct dmademo_params *p)
+{
+	const struct dmademo_ops *ops;
+	bool syncs = false;
+	unsigned int i;
+	u32 touch;
+
+	if (!p->sync_bytes || !p->touch)
+		return 0;
+	for (i = 0; i < p->nr_strategies; i++) {
+		ops = dmademo_ops[p->strategies[i]];
+		syncs |= ops->to_dev && !ops->map_per_transfer;
+	}
+	for (i = 0; syncs && i < p->nr_sizes; i++) {
+		touch = p->touch_bytes ? min(p->touch_bytes, p->sizes[i]) : p->sizes[i];
+		if (p->sync_bytes >= touch)
+			continue;
+		dmademo_set_state(DMADEMO_FAILED, -EINVAL,
+				  "sync_bytes=%u is below the %u B the CPU touches at size %u: it would read bytes not synced for it",
+				  p->sync_bytes, touch, p->sizes[i]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Checks what can be checked before a run; on error the run fails at once. */
 static int dmademo_check_params(const struct dmademo_params *p, u64 samples)
 {
@@ -275,6 +307,9 @@ static int dmademo_check_params(const struct dmademo_params *p, u64 samples)
 		dmademo_set_state(DMADEMO_FAILED, -EINVAL, "cpu %u is not online", p->cpu);
 		return -EINVAL;
 	}
+	ret = dmademo_check_sync(p);
+	if (ret)
+		return ret;
 	ret = dmademo_check_map_only(p);
 	if (ret || dmademo.bound)
 		return ret;

@@ -65,6 +65,7 @@ struct dmademo_params {
 	u32 seed;		/* 0: a new one each run */
 	u32 cpu;		/* the run thread's CPU, or DMADEMO_CPU_ANY */
 	u32 touch_bytes;	/* bytes the CPU fills and reads; 0: all */
+	u32 sync_bytes;		/* bytes the syncing strategies sync; 0: all */
 	u32 cold;		/* evict the caches before every transfer */
 	u32 completion;		/* enum dmademo_completion */
 	u32 dma_bits;		/* map-only: the bound device's mask for the run; 0: its own */

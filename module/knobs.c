@@ -119,6 +119,7 @@ static const struct dmademo_knob knobs[] = {
 	KNOB("seed", KNOB_U32, seed, 0, U32_MAX),
 	KNOB("cpu", KNOB_CPU, cpu, 0, 0),
 	KNOB("touch_bytes", KNOB_U32, touch_bytes, 0, DMADEMO_MAX_SIZE),
+	KNOB("sync_bytes", KNOB_U32, sync_bytes, 0, DMADEMO_MAX_SIZE),
 	KNOB("cold", KNOB_U32, cold, 0, 1),
 	KNOB_NAMES("completion", completion, dmademo_completion_names,
 		   DMADEMO_NR_COMPLETIONS),

@@ -31,6 +31,12 @@ static size_t touch_len(const struct dmademo_params *p, size_t len)
 	return p->touch_bytes ? min_t(size_t, p->touch_bytes, len) : len;
 }
 
+/* bytes at the start of each buffer that to_dev and to_cpu sync, where they sync */
+static size_t sync_len(const struct dmademo_params *p, size_t len)
+{
+	return p->sync_bytes ? min_t(size_t, p->sync_bytes, len) : len;
+}
+
 /* The CPU writes the source: word i of transfer `seed` is seed + i * STEP. */
 static void fill(void *buf, size_t len, u32 seed)
 {
@@ -292,6 +298,8 @@ int dmademo_loop_run(struct dmademo_loop *l)
 		l->alloc_failed = true;
 		return PTR_ERR(b);
 	}
+	/* set up synced whole (slot_alloc()); from now on only this part */
+	b->sync_len = sync_len(r->p, b->len);
 	if (l->first)
 		l->need_sync = dmademo_bufs_need_sync(b, &l->bounced);
 

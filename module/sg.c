@@ -7,7 +7,8 @@
  *   sg             separate pages in an sg_table, vmap()ed for the CPU;
  *                  dma_map_sgtable()/dma_unmap_sgtable() per transfer
  *   sg-sync        the same, mapped once per step (see slot_alloc());
- *                  dma_sync_sgtable_for_{device,cpu}()
+ *                  dma_sync_sgtable_for_{device,cpu}(), or of a part of
+ *                  each buffer (sync_bytes) segment by segment
  *   noncontiguous  dma_alloc_noncontiguous() + dma_vmap_noncontiguous(),
  *                  dma_sync_sgtable_for_{device,cpu}() (the API for large
  *                  non-contiguous buffers since 5.15; without an IOMMU it
@@ -90,13 +91,73 @@ static void sg_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 	vmap_to_cpu(b, s);
 }
 
-/* sg-sync and noncontiguous: synced around every transfer */
+/*
+ * sg-sync and noncontiguous: synced around every transfer, the whole table
+ * or the part b->sync_off, b->sync_len of each buffer.
+ *
+ * A part is synced DMA segment by DMA segment, the segments it covers and
+ * those in part, with dma_sync_single_range_for_*(): DMA-API debug takes a
+ * sync of a range within one mapped segment (check_sync() in
+ * kernel/dma/debug.c finds the entry that contains it, and compares the
+ * entry count only for sg calls), but dma_sync_sg_for_*() of fewer entries
+ * than were mapped it reports as syncing "with different entry count".
+ * That holds only while each DMA segment is one entry of the table: an
+ * IOMMU that merged entries into one segment syncs a single range from the
+ * physical address of its start (iommu_dma_sync_single_for_cpu()), not the
+ * entries' pages, so such a table is synced whole.
+ */
+static bool sgt_sync_part(struct dmademo_bufs *b, struct sg_table *sgt)
+{
+	return (b->sync_off || b->sync_len < b->len) && sgt->nents == sgt->orig_nents;
+}
+
+static void sgt_sync_range(struct dmademo_bufs *b, struct sg_table *sgt,
+			   enum dma_data_direction dir, bool to_cpu)
+{
+	size_t skip = b->sync_off, left = b->sync_len, n;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		if (!left)
+			break;
+		if (skip >= sg_dma_len(sg)) {
+			skip -= sg_dma_len(sg);
+			continue;
+		}
+		n = min_t(size_t, left, sg_dma_len(sg) - skip);
+		if (to_cpu)
+			dma_sync_single_range_for_cpu(b->dev, sg_dma_address(sg), skip, n, dir);
+		else
+			dma_sync_single_range_for_device(b->dev, sg_dma_address(sg), skip, n, dir);
+		skip = 0;
+		left -= n;
+	}
+}
+
+static void sgt_sync_for_device(struct dmademo_bufs *b, struct sg_table *sgt,
+				enum dma_data_direction dir)
+{
+	if (sgt_sync_part(b, sgt))
+		sgt_sync_range(b, sgt, dir, false);
+	else
+		dma_sync_sgtable_for_device(b->dev, sgt, dir);
+}
+
+static void sgt_sync_for_cpu(struct dmademo_bufs *b, struct sg_table *sgt,
+			     enum dma_data_direction dir)
+{
+	if (sgt_sync_part(b, sgt))
+		sgt_sync_range(b, sgt, dir, true);
+	else
+		dma_sync_sgtable_for_cpu(b->dev, sgt, dir);
+}
 
 static int sgt_sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
 	vmap_to_dev(b, s);
-	dma_sync_sgtable_for_device(b->dev, s->src_sgt, b->src_dir);
-	dma_sync_sgtable_for_device(b->dev, s->dst_sgt, b->dst_dir);
+	sgt_sync_for_device(b, s->src_sgt, b->src_dir);
+	sgt_sync_for_device(b, s->dst_sgt, b->dst_dir);
 	return 0;
 }
 
@@ -106,8 +167,8 @@ static void sgt_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 	if (s->fault == DMADEMO_FAULT_WRONG_DIR)
 		dir = dir == DMA_TO_DEVICE ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
-	dma_sync_sgtable_for_cpu(b->dev, s->dst_sgt, dir);
-	dma_sync_sgtable_for_cpu(b->dev, s->src_sgt, b->src_dir);
+	sgt_sync_for_cpu(b, s->dst_sgt, dir);
+	sgt_sync_for_cpu(b, s->src_sgt, b->src_dir);
 	vmap_to_cpu(b, s);
 }
 

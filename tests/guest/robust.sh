@@ -23,8 +23,8 @@ T=/tmp/robust.$$
 ERRF=$T/err
 mkdir -p "$T"
 
-KNOBS="strategy sizes iterations warmup verify touch depth timeout_ms inject rounds shuffle seed cpu touch_bytes cold completion"
-NUMS="iterations warmup verify touch depth timeout_ms rounds shuffle seed cpu touch_bytes cold"
+KNOBS="strategy sizes iterations warmup verify touch depth timeout_ms inject rounds shuffle seed cpu touch_bytes sync_bytes cold completion"
+NUMS="iterations warmup verify touch depth timeout_ms rounds shuffle seed cpu touch_bytes sync_bytes cold"
 VALUED="$KNOBS channel run"		# the files that take a value (copy takes bytes)
 LONG_ITER=200000			# coherent 4 KiB: a minute or more on the emulator; always stopped
 BAD_RE='WARNING|BUG|Oops|DMA-API|sleeping function called from invalid context|Call trace'
@@ -243,9 +243,9 @@ reject wr "out-of-range numbers (iterations 0 and 1000001, warmup 1000001, verif
 	iterations=ERANGE='0\n' iterations=ERANGE='1000001\n' warmup=ERANGE='1000001\n' \
 	verify=ERANGE='2\n' touch=ERANGE='2\n' depth=ERANGE='0\n' depth=ERANGE='65\n' \
 	timeout_ms=ERANGE='0\n' timeout_ms=ERANGE='60001\n'
-reject wr "out-of-range new knobs (rounds 0 and 1001, shuffle 2, cold 2, touch_bytes 67108865, cpu 4096): " x \
+reject wr "out-of-range new knobs (rounds 0 and 1001, shuffle 2, cold 2, touch_bytes and sync_bytes 67108865, cpu 4096): " x \
 	rounds=ERANGE='0\n' rounds=ERANGE='1001\n' shuffle=ERANGE='2\n' cold=ERANGE='2\n' \
-	touch_bytes=ERANGE='67108865\n' cpu=ERANGE='4096\n'
+	touch_bytes=ERANGE='67108865\n' sync_bytes=ERANGE='67108865\n' cpu=ERANGE='4096\n'
 reject wr "cpu: 'Any', 'any,0', '0x1'; completion: 'IRQ', 'interrupt': " x cpu=EINVAL='Any\n' \
 	cpu=EINVAL='any,0\n' cpu=EINVAL='0x1\n' completion=EINVAL='IRQ\n' completion=EINVAL='interrupt\n'
 reject wr "channel names that dmaengine never gives ('dma0chan', 'dmachan1', 'dma0chan1x', 'dma0chan-1'): " x \
@@ -296,8 +296,8 @@ is "every rejected write leaves exactly one line in dmesg: the file, the reason,
 # valid without a trailing newline (echo -n): accepted
 bad=
 for spec in strategy=pool sizes=4K:4096 iterations=42 warmup=0 verify=0 touch=0 depth=3 \
-	timeout_ms=250 inject=corrupt rounds=3 shuffle=0 seed=7 cpu=0 touch_bytes=16 cold=1 \
-	completion=poll channel=$CH; do
+	timeout_ms=250 inject=corrupt rounds=3 shuffle=0 seed=7 cpu=0 touch_bytes=16 sync_bytes=32 \
+	cold=1 completion=poll channel=$CH; do
 	f=${spec%%=*}
 	v=${spec#*=}
 	want=${v#*:}
@@ -311,8 +311,8 @@ wr "$D/run" stop
 [ "$WR" = ok ] || bad="$bad run:$WR"
 is "a valid value without a trailing newline is accepted by every knob, channel and run (stop)" "${bad:-none}" none
 set_knobs strategy=pool,cpu sizes=128,4K iterations=7 warmup=3 verify=1 touch=1 \
-	depth=2 timeout_ms=1500 inject=none rounds=1 shuffle=1 seed=0 cpu=any touch_bytes=0 cold=0 \
-	completion=irq
+	depth=2 timeout_ms=1500 inject=none rounds=1 shuffle=1 seed=0 cpu=any touch_bytes=0 sync_bytes=0 \
+	cold=0 completion=irq
 snap all
 is "the knobs restored after the valid writes" "$S" "$S0"
 
@@ -323,8 +323,8 @@ S1=$S
 WR=
 bad=
 for spec in strategy=cpu sizes=128 iterations=10 warmup=0 verify=0 touch=0 depth=4 \
-	timeout_ms=500 inject=corrupt rounds=2 shuffle=0 seed=5 cpu=0 touch_bytes=8 cold=1 \
-	completion=poll channel=none channel=any channel=$CH copy=busy run=start; do
+	timeout_ms=500 inject=corrupt rounds=2 shuffle=0 seed=5 cpu=0 touch_bytes=8 sync_bytes=8 \
+	cold=1 completion=poll channel=none channel=any channel=$CH copy=busy run=start; do
 	f=${spec%%=*}
 	wr "$D/$f" "${spec#*=}\\n"
 	[ "$WR" = EBUSY ] || bad="$bad $f:$WR"
@@ -523,7 +523,8 @@ fi
 # line (or $1) with the numbers of the errors expected here named.
 status_sym() {
 	[ $# -gt 0 ] || read -r _s < "$D/status"
-	echo "${1:-$_s}" | sed 's/ (-12)$/ (-ENOMEM)/; s/ (-7)$/ (-E2BIG)/; s/ (-110)$/ (-ETIMEDOUT)/; s/ (-5)$/ (-EIO)/'
+	echo "${1:-$_s}" | sed 's/ (-12)$/ (-ENOMEM)/; s/ (-7)$/ (-E2BIG)/; s/ (-110)$/ (-ETIMEDOUT)/; s/ (-5)$/ (-EIO)/
+		s/ (-22)$/ (-EINVAL)/'
 }
 load
 # A size none of the contiguous strategies reaches here: each is skipped
@@ -586,6 +587,33 @@ esac
 is "... status: state=failed with the reason" "$r" ok
 set_knobs iterations=5
 is "... then a normal run works" "$(run_wait)" "state=done done=15 total=15 errors=0 skipped=0"
+
+# sync_bytes below the bytes the CPU touches (at 64 B all of it is touched and synced, at 4 KiB
+# the first 256 B are touched, 64 synced): the start is refused with the reason, nothing changed
+set_knobs strategy=coherent,streaming-sync sizes=64,4K iterations=5 touch_bytes=256 sync_bytes=64
+snap
+S1=$S
+kmark "sync refused"
+wr "$D/run" start
+ST=$(status_sym)
+is "sync_bytes=64 below touch_bytes=256 (streaming-sync at 4 KiB): start refused with EINVAL" "$WR" EINVAL
+case $ST in
+"state=failed "*"error=sync_bytes=64 is below the 256 B the CPU touches at size 4096: it would read bytes not synced for it (-EINVAL)") r=ok ;;
+*) r=$ST ;;
+esac
+is "... status: state=failed with the reason" "$r" ok
+is "... and one line of it in dmesg" "$(dmesg_since "sync refused" | grep -c 'dmademo: run failed: sync_bytes=64 ')" 1
+snap
+is "... the knobs unchanged" "$S" "$S1"
+set_knobs strategy=coherent,streaming,sg
+is "... strategies that do not sync ignore it: the same knobs run" "$(run_wait)" \
+	"state=done done=30 total=30 errors=0 skipped=0"
+set_knobs strategy=coherent,streaming-sync touch=0
+is "... touch=0, nothing touched: the same knobs run" "$(run_wait)" "state=done done=20 total=20 errors=0 skipped=0"
+set_knobs touch=1 sync_bytes=256
+is "... sync_bytes=256: the next start works, every transfer verified" "$(run_wait)" \
+	"state=done done=20 total=20 errors=0 skipped=0"
+set_knobs touch_bytes=0 sync_bytes=0
 
 # fails_as TEXT REASON: a start ends with state=failed, nothing done, and error=REASON
 fails_as() {
