@@ -90,9 +90,10 @@ TOOLS_CC := $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,$(CC))
 TOOLS_CFLAGS ?= -O2 -Wall -Wextra
 TOOLS_STATIC := $(if $(CROSS_COMPILE),-static)
 TOOLS_OUT ?= build
+TOOLS_SRC := bench/dmademo-mmap.c bench/mmap-cell.c bench/dmabuf.c bench/mmap-out.c \
+	module/parse.c module/vocab.c module/stats.c
 
 tools:
 	@mkdir -p $(TOOLS_OUT)
 	$(TOOLS_CC) -std=gnu11 $(TOOLS_CFLAGS) -Imodule -Ibench -o $(TOOLS_OUT)/dmademo-mmap \
-		bench/dmademo-mmap.c bench/mmap-out.c module/parse.c module/vocab.c module/stats.c -lm $(TOOLS_STATIC) \
-		$(TOOLS_LDFLAGS)
+		$(TOOLS_SRC) -lm $(TOOLS_STATIC) $(TOOLS_LDFLAGS)

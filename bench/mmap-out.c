@@ -170,6 +170,15 @@ static void meta_families(FILE *f, const struct options *o)
 	}
 }
 
+/* a byte count of an option, 0 meaning all of each buffer */
+static void put_bytes(FILE *f, const char *key, u32 v)
+{
+	if (v)
+		fprintf(f, "%s=%u\n", key, v);
+	else
+		fprintf(f, "%s=all\n", key);
+}
+
 void write_meta(const struct options *o, const char *date, u64 elapsed_ns, const char *status)
 {
 	const char *dir = o->output;
@@ -203,31 +212,55 @@ void write_meta(const struct options *o, const char *date, u64 elapsed_ns, const
 		o->iterations, o->warmup, o->access_arg, status,
 		(unsigned long long)(elapsed_ns / 1000000000));
 	fprintf(f, "run_cpu=%s\n", o->cpu);
+	put_bytes(f, "touch_bytes", o->touch_bytes);
+	put_bytes(f, "sync_bytes", o->sync_bytes);
+	/* the kinds asked for that this kernel lacks, and why */
+	fprintf(f, "absent=");
+	for (i = 0, first = true; i < DMADEMO_NR_KINDS; i++)
+		if (o->absent[i]) {
+			fprintf(f, "%s%s", first ? "" : ",", dmademo_kind_names[i]);
+			first = false;
+		}
+	fprintf(f, "\n");
+	for (i = 0; i < DMADEMO_NR_KINDS; i++)
+		if (o->absent[i])
+			fprintf(f, "absent_%s=%s\n", dmademo_kind_names[i], o->absent_why[i]);
+	if (o->kind[DMADEMO_KIND_HEAP_CMA] && !o->absent[DMADEMO_KIND_HEAP_CMA])
+		fprintf(f, "cma_heap=%s\n", o->cma_heap);
 	close_out(f, dir, "meta");
+}
+
+/* the table's strategies: those run, of kinds this kernel has */
+static bool in_table(const struct options *o, unsigned int s)
+{
+	return o->kind[s / NR_ACCESS] && o->access[s % NR_ACCESS] && !o->absent[s / NR_ACCESS];
 }
 
 /* Median total per strategy (columns) and size (rows), in microseconds. */
 void print_table(const struct options *o, long long median[MAX_SIZES][NR_STRATEGIES])
 {
+	int width[NR_STRATEGIES];
 	unsigned int s, z;
 	char name[32];
 
 	printf("median total, us\n%8s", "size");
 	for (s = 0; s < NR_STRATEGIES; s++) {
-		if (!o->kind[s / NR_ACCESS] || !o->access[s % NR_ACCESS])
+		if (!in_table(o, s))
 			continue;
-		printf(" %18s", strategy_name(name, sizeof(name), s / NR_ACCESS, s % NR_ACCESS));
+		strategy_name(name, sizeof(name), s / NR_ACCESS, s % NR_ACCESS);
+		width[s] = strlen(name) > 12 ? strlen(name) : 12;
+		printf(" %*s", width[s], name);
 	}
 	printf("\n");
 	for (z = 0; z < o->nr_sizes; z++) {
 		printf("%8u", o->sizes[z]);
 		for (s = 0; s < NR_STRATEGIES; s++) {
-			if (!o->kind[s / NR_ACCESS] || !o->access[s % NR_ACCESS])
+			if (!in_table(o, s))
 				continue;
 			if (median[z][s] < 0)
-				printf(" %18s", "-");
+				printf(" %*s", width[s], "-");
 			else
-				printf(" %18.1f", median[z][s] / 1000.0);
+				printf(" %*.1f", width[s], median[z][s] / 1000.0);
 		}
 		printf("\n");
 	}
