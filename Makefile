@@ -6,6 +6,8 @@
 #   make tools            build/dmademo-mmap, the user-space round trip (CROSS_COMPILE=: static)
 #   make demo             the whole job on an emulated Raspberry Pi 3: CSV + PNG in results/
 #   make demo-x86         map-only runs on an emulated x86-64 machine in five DMA paths, side by side
+#   make demo-dmabuf      dmademo-mmap's kinds, dma-bufs included, and partial syncs, on an emulated
+#                         Raspberry Pi 3 whose kernel has them (DEMO_KERNEL=next or debug)
 #   make newcalls-compare the 7.x mapping calls (iova, phys) against the ones they replace, behind
 #                         the emulated servers' IOMMUs (Debian's newest 7.x kernel)
 #   make check            every test (host, static checks, emulated board, debug kernel)
@@ -33,7 +35,7 @@ ifneq ($(CROSS_COMPILE),)
 KBUILD_ARGS += CROSS_COMPILE=$(CROSS_COMPILE)
 endif
 
-.PHONY: all modules clean check check-quick check-host demo demo-x86 newcalls-compare bench-compare deb deps \
+.PHONY: all modules clean check check-quick check-host demo demo-x86 demo-dmabuf newcalls-compare bench-compare deb deps \
 	lava-overlay
 
 all: modules
@@ -63,6 +65,9 @@ demo:
 
 demo-x86:
 	@scripts/demo-x86
+
+demo-dmabuf:
+	@scripts/demo-dmabuf
 
 newcalls-compare:
 	@scripts/newcalls-compare
