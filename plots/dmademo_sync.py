@@ -264,13 +264,18 @@ class Sync(Canvas):
                                  marker=marker, markersize=6.5, linestyle="none", capsize=3,
                                  elinewidth=1.4)
                     ratios += [lo, hi]
+        sizes = sorted(sizes)
+        # the partial size, where it falls among the sizes drawn (below them it would be off
+        # the axis: the notes say it)
+        for c in found:
+            if not sizes or not sizes[0] <= c["sync_bytes"] <= sizes[-1]:
+                continue
             for a in (ax, rax):
                 a.axvline(c["sync_bytes"], color="#888888", linestyle=":", linewidth=1.3,
                           zorder=0)
                 a.text(c["sync_bytes"], 1.0, " sync_bytes %s" % fmt_size(c["sync_bytes"]),
                        transform=a.get_xaxis_transform(), va="top", ha="left", fontsize=9.5,
                        color="#555555")
-        sizes = sorted(sizes)
         for a in (ax, rax):
             self.size_axis(a, sizes)
         if values:
