@@ -3,6 +3,8 @@
 #   tap_ok TEXT / tap_fail TEXT     one TAP line (`ok - SUITE: TEXT`), counted in TAP_FAILED
 #   tap_prog CMD...                 a program printing TAP lines: shown and counted
 #   long_run start | stop           a run that holds the channel until stopped
+#   wait_for FILE                   until FILE exists, 5 s at most
+#   rmmod_held PID WHILE ONCE       rmmod refused while PID holds the module, then allowed
 #   tap_plan                        the plan of every TAP line so far (`1..N`), at the end: the
 #                                   lines are counted in a file, those of subshells too
 #   check TEXT CMD...               ok if CMD succeeds
@@ -46,6 +48,21 @@ long_run() {
 		kwrite "$D/run" stop >/dev/null
 		kwrite "$D/iterations" 100 >/dev/null
 	fi
+}
+# wait_for FILE: until FILE exists, 5 s at most (a background holder's sign that it holds)
+wait_for() {
+	_i=0
+	while [ ! -e "$1" ] && [ $_i -lt 50 ]; do sleep 0.1; _i=$((_i + 1)); done
+}
+# rmmod_held PID WHILE ONCE: rmmod is refused while the process PID holds the module (WHILE:
+# how), then allowed once it is killed (ONCE: what that ends), and the module loads again
+rmmod_held() {
+	if rmmod dmademo 2>/dev/null; then tap_fail "rmmod is refused while $2"; load
+	else tap_ok "rmmod is refused while $2"; fi
+	kill "$1"
+	wait "$1" 2>/dev/null
+	check "rmmod succeeds once $3" rmmod dmademo
+	check "and the module loads again" load
 }
 # tap_prog CMD...: a program that prints its own TAP lines (mmap-hostile, dmabuf-hostile):
 # shown, and counted in the plan and the failures; returns its exit status

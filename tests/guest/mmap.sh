@@ -19,15 +19,9 @@ kwrite "$D/channel" any >/dev/null
 rm -f /tmp/held
 "$BIN/mmap-hostile" hold /tmp/held &
 holder=$!
-i=0
-while [ ! -e /tmp/held ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for /tmp/held
 check "a holder maps buffers and closes the file" test -e /tmp/held
-if rmmod dmademo 2>/dev/null; then tap_fail "rmmod is refused while buffers are mapped"; load
-else tap_ok "rmmod is refused while buffers are mapped"; fi
-kill "$holder"
-wait "$holder" 2>/dev/null
-check "rmmod succeeds once the last mapping is gone" rmmod dmademo
-check "and the module loads again" load
+rmmod_held "$holder" "buffers are mapped" "the last mapping is gone"
 
 # What user space maps is what was allocated: whole pages (ubuf.c: mapped_len()), so that a
 # per-device coherent pool, which zeroes only the size asked for, shows user space nothing
@@ -38,8 +32,7 @@ if [ -r "$API_DUMP" ]; then
 	rm -f /tmp/held4
 	"$BIN/mmap-hostile" hold /tmp/held4 4 &
 	holder=$!
-	i=0
-	while [ ! -e /tmp/held4 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	wait_for /tmp/held4
 	cat "$API_DUMP" > "$T.dump1"
 	kill "$holder"
 	wait "$holder" 2>/dev/null
