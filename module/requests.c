@@ -79,6 +79,30 @@ static struct device *user_dma_dev(struct dmademo_user *u)
 	return dev;
 }
 
+/*
+ * Gives the file its new buffers b of kind; if another request on it was
+ * quicker, frees them and refuses (what: the request). Returns need_sync.
+ */
+static int user_install(struct dmademo_user *u, struct dmademo_bufs *b, u32 kind,
+			const char *what)
+{
+	int need_sync;
+
+	mutex_lock(&u->lock);
+	if (u->b || atomic_read(&u->maps)) {
+		mutex_unlock(&u->lock);
+		dmademo_user_bufs_free(b, false, 0);
+		return dmademo_refuse(u, -EBUSY, "%s on this file raced with it", what);
+	}
+	u->b = b;
+	u->kind = kind;
+	u->dev_owns = false;
+	u->need_sync = dmademo_bufs_need_sync(b, NULL);
+	need_sync = u->need_sync;
+	mutex_unlock(&u->lock);
+	return need_sync;
+}
+
 /* On error the file holds no buffers, unless they were mapped (EBUSY). */
 long dmademo_user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 {
@@ -86,6 +110,7 @@ long dmademo_user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 	struct dmademo_bufs *b, *old;
 	struct device *dev;
 	u64 t0 = ktime_get_ns();
+	long ret;
 	bool stuck;
 	u32 gen;
 
@@ -131,19 +156,10 @@ long dmademo_user_alloc(struct dmademo_user *u, struct dmademo_alloc *a)
 			      kind->ops.alloc_what, a->size);
 	}
 
-	mutex_lock(&u->lock);
-	if (u->b || atomic_read(&u->maps)) {	/* another thread was quicker */
-		mutex_unlock(&u->lock);
-		dmademo_user_bufs_free(b, false, 0);
-		return dmademo_refuse(u, -EBUSY,
-				      "alloc: another allocation on this file raced with it");
-	}
-	u->b = b;
-	u->kind = a->kind;
-	u->dev_owns = false;
-	u->need_sync = dmademo_bufs_need_sync(b, NULL);
-	a->need_sync = u->need_sync;
-	mutex_unlock(&u->lock);
+	ret = user_install(u, b, a->kind, "alloc: another allocation");
+	if (ret < 0)
+		return ret;
+	a->need_sync = ret;
 
 	a->src_offset = 0;
 	a->dst_offset = PAGE_ALIGN(a->size);
@@ -379,19 +395,10 @@ long dmademo_user_import(struct dmademo_user *u, struct dmademo_import *im)
 		put_device(dev);
 		return ret;
 	}
-	mutex_lock(&u->lock);
-	if (u->b) {			/* another thread was quicker */
-		mutex_unlock(&u->lock);
-		dmademo_user_bufs_free(b, false, 0);
-		return dmademo_refuse(u, -EBUSY,
-				      "import: another request on this file raced with it");
-	}
-	u->b = b;
-	u->kind = im->kind;
-	u->dev_owns = false;
-	u->need_sync = dmademo_bufs_need_sync(b, NULL);
-	mutex_unlock(&u->lock);
-	im->need_sync = u->need_sync;
+	ret = user_install(u, b, im->kind, "import: another request");
+	if (ret < 0)
+		return ret;
+	im->need_sync = ret;
 	im->segments = segments;
 	im->ns = ktime_get_ns() - t0;
 	return 0;

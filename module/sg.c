@@ -111,13 +111,20 @@ static bool sgt_sync_part(struct dmademo_bufs *b, struct sg_table *sgt)
 	return (b->sync_off || b->sync_len < b->len) && sgt->nents == sgt->orig_nents;
 }
 
-static void sgt_sync_range(struct dmademo_bufs *b, struct sg_table *sgt,
-			   enum dma_data_direction dir, bool to_cpu)
+static void sgt_sync(struct dmademo_bufs *b, struct sg_table *sgt,
+		     enum dma_data_direction dir, bool to_cpu)
 {
 	size_t skip = b->sync_off, left = b->sync_len, n;
 	struct scatterlist *sg;
 	unsigned int i;
 
+	if (!sgt_sync_part(b, sgt)) {
+		if (to_cpu)
+			dma_sync_sgtable_for_cpu(b->dev, sgt, dir);
+		else
+			dma_sync_sgtable_for_device(b->dev, sgt, dir);
+		return;
+	}
 	for_each_sgtable_dma_sg(sgt, sg, i) {
 		if (!left)
 			break;
@@ -135,29 +142,11 @@ static void sgt_sync_range(struct dmademo_bufs *b, struct sg_table *sgt,
 	}
 }
 
-static void sgt_sync_for_device(struct dmademo_bufs *b, struct sg_table *sgt,
-				enum dma_data_direction dir)
-{
-	if (sgt_sync_part(b, sgt))
-		sgt_sync_range(b, sgt, dir, false);
-	else
-		dma_sync_sgtable_for_device(b->dev, sgt, dir);
-}
-
-static void sgt_sync_for_cpu(struct dmademo_bufs *b, struct sg_table *sgt,
-			     enum dma_data_direction dir)
-{
-	if (sgt_sync_part(b, sgt))
-		sgt_sync_range(b, sgt, dir, true);
-	else
-		dma_sync_sgtable_for_cpu(b->dev, sgt, dir);
-}
-
 static int sgt_sync_to_dev(struct dmademo_bufs *b, struct dmademo_slot *s)
 {
 	vmap_to_dev(b, s);
-	sgt_sync_for_device(b, s->src_sgt, b->src_dir);
-	sgt_sync_for_device(b, s->dst_sgt, b->dst_dir);
+	sgt_sync(b, s->src_sgt, b->src_dir, false);
+	sgt_sync(b, s->dst_sgt, b->dst_dir, false);
 	return 0;
 }
 
@@ -167,8 +156,8 @@ static void sgt_sync_to_cpu(struct dmademo_bufs *b, struct dmademo_slot *s)
 
 	if (s->fault == DMADEMO_FAULT_WRONG_DIR)
 		dir = dir == DMA_TO_DEVICE ? DMA_FROM_DEVICE : DMA_TO_DEVICE;
-	sgt_sync_for_cpu(b, s->dst_sgt, dir);
-	sgt_sync_for_cpu(b, s->src_sgt, b->src_dir);
+	sgt_sync(b, s->dst_sgt, dir, true);
+	sgt_sync(b, s->src_sgt, b->src_dir, true);
 	vmap_to_cpu(b, s);
 }
 
